@@ -1,0 +1,72 @@
+/** Public shapes of a search: what `SearchIndex.search()` takes and returns. */
+
+export type MatchMode = 'any' | 'all';
+
+export interface SearchFilters {
+  /** Exact value of the document's `source` metadata field. */
+  source?: string;
+  /** Inclusive lower bound on the `date` metadata field, ISO `YYYY-MM-DD`. */
+  from?: string;
+  /** Inclusive upper bound on the `date` metadata field, ISO `YYYY-MM-DD`. */
+  to?: string;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  mode?: MatchMode;
+  filters?: SearchFilters;
+  /** Build snippets and highlights (default true). Run files and evaluation switch it off. */
+  snippets?: boolean;
+}
+
+/** Half-open `[start, end)` UTF-16 offsets into the original field text. */
+export type Span = [number, number];
+
+export interface Hit {
+  id: string;
+  score: number;
+  title: string;
+  /** The title, HTML-escaped, with every match in `<mark>`. */
+  titleHighlighted: string;
+  /** Up to three fragments of the text, HTML-escaped, matches in `<mark>`, joined by ` … `. */
+  snippet: string;
+  highlights: { title: Span[]; text: Span[] };
+  metadata: Record<string, unknown>;
+}
+
+export interface SearchResult {
+  total: number;
+  took_ms: number;
+  hits: Hit[];
+  /** Counts by `source` over every matching document (the source filter itself not applied). */
+  facets: { source: Record<string, number> };
+  /** A near spelling that has matches, offered when the query matched nothing. */
+  didYouMean?: string;
+}
+
+export interface StoredDocument {
+  id: string;
+  title: string;
+  text: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface Suggestion {
+  /** The completed word as it appears (normalized surface form). */
+  term: string;
+  /** The whole query with its last word completed. */
+  query: string;
+  /** Number of documents containing the word. */
+  count: number;
+}
+
+export interface IndexStats {
+  documents: number;
+  terms: number;
+  builtAt: string;
+  buildSeconds: number;
+  analyzerVersion: number;
+  formatVersion: number;
+  bytes: number;
+}
