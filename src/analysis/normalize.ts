@@ -1,0 +1,95 @@
+/**
+ * Orthographic normalization of Arabic (and Latin) text, applied identically to
+ * documents and queries. Idempotent: normalize(normalize(x)) === normalize(x).
+ */
+
+export interface NormalizeOptions {
+  /** Fold the hamza carriers ؤ → و and ئ → ي (measured: see bench/RESULTS.md). */
+  foldHamzaCarriers: boolean;
+}
+
+export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = { foldHamzaCarriers: true };
+
+/** Code points dropped outright: Arabic marks, tatweel, zero-width and bidi controls. */
+function isDropped(c: number): boolean {
+  return (
+    (c >= 0x064b && c <= 0x065f) || // harakat, shadda, sukun, hamza above/below marks
+    c === 0x0670 || // dagger alef
+    (c >= 0x0610 && c <= 0x061a) || // honorific and Qur'anic signs above letters
+    (c >= 0x06d6 && c <= 0x06ed) || // Qur'anic annotation marks
+    (c >= 0x08d3 && c <= 0x08ff) || // extended Arabic marks
+    c === 0x0640 || // tatweel
+    (c >= 0x200b && c <= 0x200f) || // zero-width space/joiners, LRM, RLM
+    c === 0x061c || // Arabic letter mark
+    (c >= 0x202a && c <= 0x202e) || // bidi embeddings and overrides
+    (c >= 0x2066 && c <= 0x2069) || // bidi isolates
+    c === 0xfeff || // byte-order mark / zero-width no-break space
+    (c >= 0x0300 && c <= 0x036f) // Latin combining accents
+  );
+}
+
+const LETTER_FOLDS: ReadonlyMap<number, string> = new Map([
+  [0x0623, 'ا'], // أ
+  [0x0625, 'ا'], // إ
+  [0x0622, 'ا'], // آ
+  [0x0671, 'ا'], // ٱ alef wasla
+  [0x0672, 'ا'],
+  [0x0673, 'ا'],
+  [0x0649, 'ي'], // ى alef maqsura
+  [0x06cc, 'ي'], // ی Persian yeh
+  [0x064a, 'ي'],
+  [0x0629, 'ه'], // ة ta marbuta
+  [0x06c0, 'ه'], // ۀ
+  [0x06c1, 'ه'], // ہ
+  [0x06c2, 'ه'],
+  [0x06c3, 'ه'],
+  [0x06d5, 'ه'], // ە
+  [0x06a9, 'ك'], // ک keheh
+  [0x06aa, 'ك'],
+]);
+
+const HAMZA_CARRIER_FOLDS: ReadonlyMap<number, string> = new Map([
+  [0x0624, 'و'], // ؤ
+  [0x0626, 'ي'], // ئ
+]);
+
+function digitValue(c: number): number {
+  if (c >= 0x0660 && c <= 0x0669) return c - 0x0660;
+  if (c >= 0x06f0 && c <= 0x06f9) return c - 0x06f0;
+  return -1;
+}
+
+/** Latin letters that carry a precomposed accent fold to their base letters. */
+function foldLatin(ch: string): string {
+  return ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}
+
+function isAccentedLatin(c: number): boolean {
+  return (c >= 0x00c0 && c <= 0x024f) || (c >= 0x1e00 && c <= 0x1eff);
+}
+
+export function normalize(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
+  const src = text.normalize('NFKC').toLowerCase();
+  let out = '';
+  for (const ch of src) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) {
+      out += ch;
+      continue;
+    }
+    if (isDropped(c)) continue;
+    const fold = LETTER_FOLDS.get(c) ?? (options.foldHamzaCarriers ? HAMZA_CARRIER_FOLDS.get(c) : undefined);
+    if (fold !== undefined) {
+      out += fold;
+      continue;
+    }
+    const digit = digitValue(c);
+    if (digit >= 0) {
+      out += String(digit);
+      continue;
+    }
+    out += isAccentedLatin(c) ? foldLatin(ch) : ch;
+  }
+  // Dropping marks can leave a sequence that NFKC would compose differently.
+  return out.normalize('NFKC') === out ? out : normalize(out, options);
+}

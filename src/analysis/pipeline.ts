@@ -1,0 +1,99 @@
+/**
+ * The analysis pipeline: normalize → tokenize → stop words → stem, one ordered
+ * composition used by indexing and querying alike.
+ */
+import { normalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize.js';
+import { tokenize, WORD_PATTERN } from './tokenize.js';
+import { stopWordSet } from './stopwords.js';
+import { createArabicStemmer, type ArabicStemmer } from './stem.js';
+
+/** Bump whenever a change to analysis changes the terms an index holds. */
+export const ANALYZER_VERSION = 1;
+
+export interface AnalyzedToken {
+  /** Stemmed term, the unit of matching. */
+  term: string;
+  /** Normalized surface form, for exact-form boosting and suggestions. */
+  norm: string;
+  /** Offsets into the original text. */
+  start: number;
+  end: number;
+  /** Ordinal of the word in the text, stop words counted. */
+  position: number;
+  /** True for stop words (kept only when asked for). */
+  stop: boolean;
+}
+
+export interface AnalyzerSettings {
+  normalize: NormalizeOptions;
+}
+
+export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = { normalize: DEFAULT_NORMALIZE_OPTIONS };
+
+interface TermForms {
+  /** One entry per word the surface normalizes to (ligatures such as ﷺ expand to several). */
+  norms: string[];
+  terms: string[];
+  stops: boolean[];
+}
+
+const CACHE_LIMIT = 200_000;
+
+export class Analyzer {
+  readonly settings: AnalyzerSettings;
+  readonly stopWords: ReadonlySet<string>;
+  readonly stemmer: ArabicStemmer;
+  private cache = new Map<string, TermForms>();
+
+  constructor(settings: AnalyzerSettings = DEFAULT_ANALYZER_SETTINGS) {
+    this.settings = settings;
+    this.stopWords = stopWordSet(settings.normalize);
+    this.stemmer = createArabicStemmer(this.stopWords);
+  }
+
+  normalize(text: string): string {
+    return normalize(text, this.settings.normalize);
+  }
+
+  /** Normalized and stemmed forms of one surface word, memoized. */
+  forms(surface: string): TermForms {
+    let f = this.cache.get(surface);
+    if (f) return f;
+    const normalized = this.normalize(surface);
+    const norms = normalized.match(WORD_PATTERN) ?? [];
+    f = {
+      norms,
+      terms: norms.map((n) => this.stemmer.stem(n)),
+      stops: norms.map((n) => this.stopWords.has(n)),
+    };
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(surface, f);
+    return f;
+  }
+
+  /** Every token of `text`, in order; stop words included only when `keepStops`. */
+  analyze(text: string, keepStops = false): AnalyzedToken[] {
+    const out: AnalyzedToken[] = [];
+    let position = 0;
+    for (const t of tokenize(text)) {
+      const f = this.forms(t.surface);
+      for (let i = 0; i < f.norms.length; i++) {
+        if (keepStops || !f.stops[i]) {
+          out.push({ term: f.terms[i], norm: f.norms[i], start: t.start, end: t.end, position, stop: f.stops[i] });
+        }
+        position++;
+      }
+    }
+    return out;
+  }
+
+  /** Stemmed terms only: what natural's `tokenizeAndStem` gives, through our own tokenizer. */
+  terms(text: string): string[] {
+    return this.stemmer.tokenizeAndStem(text);
+  }
+
+  /** A stable fingerprint of everything that decides the terms of an index. */
+  fingerprint(): string {
+    return JSON.stringify({ v: ANALYZER_VERSION, s: this.settings, stops: [...this.stopWords].sort() });
+  }
+}

@@ -1,0 +1,9 @@
+/** fahras as a library: build an index, open it, search it. */
+export { Analyzer, ANALYZER_VERSION, type AnalyzedToken } from './analysis/pipeline.js';
+export { normalize } from './analysis/normalize.js';
+export { tokenize } from './analysis/tokenize.js';
+export { buildIndex, BuildError, type BuildOptions, type BuildSummary } from './index/build.js';
+export { loadDocuments, DocumentLoadError, type SourceDocument, type LoadProblem } from './index/documents.js';
+export { IndexError } from './index/open.js';
+export { openIndex, Searcher, type HighlightedDocument } from './search/searcher.js';
+export type * from './search/types.js';

@@ -1,0 +1,89 @@
+/**
+ * Query syntax: plain words (ranked OR, or AND with mode=all), "exact phrase",
+ * -excluded, prefix*. Anything else is text: a query never fails to parse.
+ */
+import type { Analyzer } from '../analysis/pipeline.js';
+
+/** One analyzed query word. */
+export interface QueryWord {
+  term: string;
+  norm: string;
+}
+
+export interface QueryPhrase {
+  /** Non-stop words with their position relative to the phrase's first word. */
+  words: { term: string; offset: number }[];
+  text: string;
+}
+
+export interface ParsedQuery {
+  /** Scored words: plain words and the words of phrases, deduplicated by term. */
+  words: QueryWord[];
+  /** Normalized prefixes of `word*` items (at least two letters). */
+  prefixes: string[];
+  phrases: QueryPhrase[];
+  /** Stems that a matching document must not contain. */
+  excluded: string[];
+}
+
+const MIN_PREFIX = 2;
+
+/** Splits the raw query into items: quoted phrases and whitespace-separated words. */
+export function splitQuery(raw: string): { kind: 'phrase' | 'word'; text: string }[] {
+  const items: { kind: 'phrase' | 'word'; text: string }[] = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  const quotes = (raw.match(/"/g) ?? []).length;
+  // An unbalanced quote is read as ordinary text.
+  const src = quotes % 2 === 1 ? raw.replace(/"/g, ' ') : raw;
+  for (const m of src.matchAll(re)) {
+    if (m[1] !== undefined) {
+      if (m[1].trim()) items.push({ kind: 'phrase', text: m[1] });
+    } else items.push({ kind: 'word', text: m[2] });
+  }
+  return items;
+}
+
+export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
+  const q: ParsedQuery = { words: [], prefixes: [], phrases: [], excluded: [] };
+  const seen = new Set<string>();
+  const addWord = (term: string, norm: string): void => {
+    if (seen.has(term)) return;
+    seen.add(term);
+    q.words.push({ term, norm });
+  };
+  for (const item of splitQuery(raw)) {
+    if (item.kind === 'phrase') {
+      const tokens = analyzer.analyze(item.text, true);
+      const content = tokens.filter((t) => !t.stop);
+      if (content.length === 0) continue;
+      if (content.length === 1) {
+        addWord(content[0].term, content[0].norm);
+        continue;
+      }
+      const first = content[0].position;
+      q.phrases.push({ words: content.map((t) => ({ term: t.term, offset: t.position - first })), text: item.text });
+      for (const t of content) addWord(t.term, t.norm);
+      continue;
+    }
+    let text = item.text;
+    if (text.length > 1 && text.startsWith('-')) {
+      for (const t of analyzer.analyze(text.slice(1))) q.excluded.push(t.term);
+      continue;
+    }
+    const isPrefix = text.length > 1 && text.endsWith('*');
+    if (isPrefix) text = text.replace(/\*+$/, '');
+    const tokens = analyzer.analyze(text, isPrefix);
+    tokens.forEach((t, i) => {
+      const last = i === tokens.length - 1;
+      if (isPrefix && last && t.norm.length >= MIN_PREFIX) {
+        if (!q.prefixes.includes(t.norm)) q.prefixes.push(t.norm);
+      } else if (!t.stop) addWord(t.term, t.norm);
+    });
+  }
+  return q;
+}
+
+/** True when the query has nothing to match with (only stop words, marks or punctuation). */
+export function isEmptyQuery(q: ParsedQuery): boolean {
+  return q.words.length === 0 && q.prefixes.length === 0;
+}

@@ -1,0 +1,255 @@
+/**
+ * Ranking: BM25F over title and text, term at a time, straight off the
+ * compressed postings. Each query word scores its stem's postings, plus a
+ * lighter share for its exact surface form, so an exact match outranks a
+ * stem-only one. Work is proportional to the postings of the query's terms;
+ * accumulators are reused across queries.
+ */
+import type { IndexData, Lexicon } from '../index/open.js';
+import type { ParsedQuery } from './query.js';
+
+export interface RankParams {
+  k1: number;
+  bTitle: number;
+  bText: number;
+  /** Weight of a title occurrence relative to a text occurrence. */
+  titleWeight: number;
+  /** Weight of the exact surface-form match relative to the stem match. */
+  normWeight: number;
+  /** Most expansions a `prefix*` item scores, the most frequent first. */
+  maxPrefixExpansions: number;
+}
+
+export const DEFAULT_RANK_PARAMS: RankParams = {
+  k1: 1.2,
+  bTitle: 0.5,
+  bText: 0.75,
+  titleWeight: 2,
+  normWeight: 0.3,
+  maxPrefixExpansions: 64,
+};
+
+export interface RankFilters {
+  source?: number;
+  fromDay?: number;
+  toDay?: number;
+}
+
+export interface RankRequest {
+  query: ParsedQuery;
+  all: boolean;
+  filters: RankFilters;
+  /** How many of the best documents to return, in order. */
+  k: number;
+  /** Checks a phrase-bearing candidate against the document text. */
+  verify?: (doc: number) => boolean;
+}
+
+export interface RankResult {
+  /** Internal doc numbers of the best `k`, best first. */
+  docs: number[];
+  scores: number[];
+  total: number;
+  /** Matches per source id over the matching set, source filter not applied. */
+  sourceCounts: Map<number, number>;
+}
+
+export function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** Reusable per-document scratch space, sized to the index. */
+export class Ranker {
+  private readonly acc: Float64Array;
+  private readonly mask: Uint32Array;
+  private readonly stamp: Uint32Array;
+  private readonly touched: Int32Array;
+  private readonly titleNorm: Float32Array;
+  private readonly textNorm: Float32Array;
+  private epoch = 0;
+  private nTouched = 0;
+
+  constructor(
+    private readonly data: IndexData,
+    readonly params: RankParams = DEFAULT_RANK_PARAMS,
+  ) {
+    const n = data.ids.length;
+    this.acc = new Float64Array(n);
+    this.mask = new Uint32Array(n);
+    this.stamp = new Uint32Array(n);
+    this.touched = new Int32Array(n);
+    this.titleNorm = new Float32Array(n);
+    this.textNorm = new Float32Array(n);
+    const { avgTitleLength, avgTextLength } = data.manifest;
+    for (let d = 0; d < n; d++) {
+      this.titleNorm[d] = 1 - params.bTitle + (params.bTitle * data.titleLength[d]) / Math.max(avgTitleLength, 1e-9);
+      this.textNorm[d] = 1 - params.bText + (params.bText * data.textLength[d]) / Math.max(avgTextLength, 1e-9);
+    }
+  }
+
+  /** Adds one term's BM25F contribution to every document in its postings. */
+  private accumulate(lex: Lexicon, term: number, weight: number, bit: number): void {
+    const { postings } = this.data;
+    const { k1, titleWeight } = this.params;
+    const w = weight * idf(this.data.ids.length, lex.df[term]) * (k1 + 1);
+    const { acc, mask, stamp, touched, titleNorm, textNorm, epoch } = this;
+    let p = lex.start[term];
+    const end = lex.end[term];
+    let doc = -1;
+    while (p < end) {
+      let gap = 0;
+      let shift = 0;
+      let b: number;
+      do {
+        b = postings[p++];
+        gap |= (b & 0x7f) << shift;
+        shift += 7;
+      } while (b & 0x80);
+      doc += gap;
+      const f = postings[p++];
+      const tf = (titleWeight * (f >> 6)) / titleNorm[doc] + (f & 0x3f) / textNorm[doc];
+      if (stamp[doc] !== epoch) {
+        stamp[doc] = epoch;
+        acc[doc] = 0;
+        mask[doc] = 0;
+        touched[this.nTouched++] = doc;
+      }
+      acc[doc] += (w * tf) / (tf + k1);
+      mask[doc] |= bit;
+    }
+  }
+
+  /** Marks every document holding `term` (stem namespace) in `into`. */
+  docsOf(lex: Lexicon, term: number, into: Set<number>): void {
+    const { postings } = this.data;
+    let p = lex.start[term];
+    const end = lex.end[term];
+    let doc = -1;
+    while (p < end) {
+      let gap = 0;
+      let shift = 0;
+      let b: number;
+      do {
+        b = postings[p++];
+        gap |= (b & 0x7f) << shift;
+        shift += 7;
+      } while (b & 0x80);
+      doc += gap;
+      p++;
+      into.add(doc);
+    }
+  }
+
+  /** Norm-namespace terms starting with `prefix`, most frequent first. */
+  expandPrefix(prefix: string, limit: number): number[] {
+    const { terms, df } = this.data.norms;
+    let lo = 0;
+    let hi = terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (terms[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < terms.length && terms[i].startsWith(prefix); i++) out.push(i);
+    out.sort((a, b) => df[b] - df[a]);
+    return out.slice(0, limit);
+  }
+
+  rank(req: RankRequest): RankResult {
+    const { data, params } = this;
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    this.nTouched = 0;
+    const { words, prefixes, phrases, excluded } = req.query;
+    let bit = 1;
+    let required = 0;
+    for (const w of words.slice(0, 31)) {
+      const s = data.stems.ids.get(w.term);
+      if (s !== undefined) this.accumulate(data.stems, s, 1, bit);
+      const n = data.norms.ids.get(w.norm);
+      if (n !== undefined && params.normWeight > 0) this.accumulate(data.norms, n, params.normWeight, bit);
+      required |= bit;
+      bit <<= 1;
+    }
+    for (const prefix of prefixes.slice(0, 31 - Math.min(words.length, 31))) {
+      for (const t of this.expandPrefix(prefix, params.maxPrefixExpansions)) this.accumulate(data.norms, t, 1, bit);
+      required |= bit;
+      bit <<= 1;
+    }
+    // Phrase words are always required; plain words only with mode=all.
+    let phraseMask = 0;
+    if (phrases.length) {
+      words.slice(0, 31).forEach((w, i) => {
+        if (phrases.some((p) => p.words.some((pw) => pw.term === w.term))) phraseMask |= 1 << i;
+      });
+    }
+    const need = (req.all ? required : phraseMask) >>> 0;
+    const banned = new Set<number>();
+    for (const e of excluded) {
+      const t = data.stems.ids.get(e);
+      if (t !== undefined) this.docsOf(data.stems, t, banned);
+    }
+
+    const { source, fromDay, toDay } = req.filters;
+    const heapDocs: number[] = [];
+    const heapScores: number[] = [];
+    const sourceCounts = new Map<number, number>();
+    let total = 0;
+    const k = req.k;
+    for (let i = 0; i < this.nTouched; i++) {
+      const doc = this.touched[i];
+      if (((this.mask[doc] & need) >>> 0) !== need) continue;
+      if (banned.size && banned.has(doc)) continue;
+      if (fromDay !== undefined && !(data.date[doc] >= fromDay)) continue;
+      if (toDay !== undefined && !(data.date[doc] <= toDay)) continue;
+      if (phrases.length && req.verify && !req.verify(doc)) continue;
+      const sid = data.source[doc];
+      sourceCounts.set(sid, (sourceCounts.get(sid) ?? 0) + 1);
+      if (source !== undefined && sid !== source) continue;
+      total++;
+      if (k > 0) pushTop(heapDocs, heapScores, k, doc, this.acc[doc]);
+    }
+    // Sort the heap's contents best first; ties by document order.
+    const order = heapDocs.map((_, i) => i).sort((a, b) => heapScores[b] - heapScores[a] || heapDocs[a] - heapDocs[b]);
+    return { docs: order.map((i) => heapDocs[i]), scores: order.map((i) => heapScores[i]), total, sourceCounts };
+  }
+}
+
+function better(sa: number, da: number, sb: number, db: number): boolean {
+  return sa > sb || (sa === sb && da < db);
+}
+
+/** Min-heap of size k on (score, -doc): keeps the k best. */
+function pushTop(docs: number[], scores: number[], k: number, doc: number, score: number): void {
+  if (docs.length < k) {
+    docs.push(doc);
+    scores.push(score);
+    let i = docs.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!better(scores[p], docs[p], scores[i], docs[i])) break;
+      swap(docs, scores, i, p);
+      i = p;
+    }
+    return;
+  }
+  if (!better(score, doc, scores[0], docs[0])) return;
+  docs[0] = doc;
+  scores[0] = score;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < k && better(scores[m], docs[m], scores[l], docs[l])) m = l;
+    if (r < k && better(scores[m], docs[m], scores[r], docs[r])) m = r;
+    if (m === i) break;
+    swap(docs, scores, i, m);
+    i = m;
+  }
+}
+
+function swap(docs: number[], scores: number[], i: number, j: number): void {
+  [docs[i], docs[j]] = [docs[j], docs[i]];
+  [scores[i], scores[j]] = [scores[j], scores[i]];
+}

@@ -1,0 +1,222 @@
+/**
+ * The search facade over one opened index: parse → rank → read the returned
+ * page of documents → snippets. Also suggestions, documents and stats.
+ */
+import { readSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+import SearchableMap from 'minisearch/SearchableMap';
+import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
+import { closeIndexData, openIndexData, type IndexData } from '../index/open.js';
+import { parseDate } from '../index/dates.js';
+import { FORMAT_VERSION } from '../index/format.js';
+import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { DEFAULT_RANK_PARAMS, Ranker, type RankFilters, type RankParams } from './rank.js';
+import { markup, matcherFor, matchSpans, snippet } from './highlight.js';
+import type { Hit, IndexStats, SearchOptions, SearchResult, Span, StoredDocument, Suggestion } from './types.js';
+
+export interface HighlightedDocument {
+  document: StoredDocument;
+  titleHighlighted: string;
+  textHighlighted: string;
+  highlights: { title: Span[]; text: Span[] };
+}
+
+export class Searcher {
+  readonly analyzer: Analyzer;
+  private readonly ranker: Ranker;
+  private fuzzy: SearchableMap<number> | undefined;
+
+  constructor(
+    readonly data: IndexData,
+    analyzer?: Analyzer,
+    params: RankParams = DEFAULT_RANK_PARAMS,
+  ) {
+    this.analyzer = analyzer ?? new Analyzer();
+    this.ranker = new Ranker(data, params);
+  }
+
+  get size(): number {
+    return this.data.ids.length;
+  }
+
+  /** Reads one stored document by internal number. */
+  readDocument(doc: number): StoredDocument {
+    const start = this.data.storeOffset[doc];
+    const len = this.data.storeOffset[doc + 1] - start;
+    const buf = Buffer.allocUnsafe(len);
+    readSync(this.data.storeFd, buf, 0, len, start);
+    return JSON.parse(inflateRawSync(buf, { dictionary: this.data.storeDict }).toString('utf8')) as StoredDocument;
+  }
+
+  getDocument(id: string): StoredDocument | undefined {
+    const doc = this.data.idToDoc.get(id);
+    return doc === undefined ? undefined : this.readDocument(doc);
+  }
+
+  private filtersFor(opts: SearchOptions): RankFilters | undefined {
+    const f = opts.filters ?? {};
+    const out: RankFilters = {};
+    if (f.source !== undefined) {
+      const sid = this.data.manifest.sources.indexOf(f.source);
+      if (sid < 0) return undefined; // no document has that source
+      out.source = sid;
+    }
+    if (f.from !== undefined) out.fromDay = parseDate(f.from);
+    if (f.to !== undefined) out.toDay = parseDate(f.to);
+    return out;
+  }
+
+  /** True when the document's text holds every phrase of the query, word after word. */
+  private phrasesMatch(q: ParsedQuery, doc: number): boolean {
+    const d = this.readDocument(doc);
+    return q.phrases.every((ph) => [d.title, d.text].some((field) => containsPhrase(this.analyzer, field, ph.words)));
+  }
+
+  search(query: string, opts: SearchOptions = {}): SearchResult {
+    const t0 = performance.now();
+    const limit = opts.limit ?? 10;
+    const offset = opts.offset ?? 0;
+    const q = parseQuery(query, this.analyzer);
+    const filters = this.filtersFor(opts);
+    const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
+    if (isEmptyQuery(q)) return { ...empty, took_ms: performance.now() - t0 };
+    const r = this.ranker.rank({
+      query: q,
+      all: opts.mode === 'all',
+      filters: filters ?? {},
+      k: offset + limit,
+      verify: q.phrases.length ? (doc) => this.phrasesMatch(q, doc) : undefined,
+    });
+    const facets: Record<string, number> = {};
+    for (const [sid, n] of r.sourceCounts) facets[this.data.manifest.sources[sid] || '(none)'] = n;
+    if (!filters) return { ...empty, facets: { source: facets }, took_ms: performance.now() - t0 };
+    const matcher = matcherFor(q);
+    const withSnippets = opts.snippets !== false;
+    const hits: Hit[] = [];
+    for (let i = offset; i < r.docs.length; i++) {
+      const doc = r.docs[i];
+      const id = this.data.ids[doc];
+      if (!withSnippets) {
+        hits.push({ id, score: r.scores[i], title: '', titleHighlighted: '', snippet: '', highlights: { title: [], text: [] }, metadata: {} });
+        continue;
+      }
+      const d = this.readDocument(doc);
+      const titleSpans = matchSpans(this.analyzer, d.title, matcher);
+      const s = snippet(this.analyzer, d.text, matcher);
+      hits.push({
+        id,
+        score: r.scores[i],
+        title: d.title,
+        titleHighlighted: markup(d.title, titleSpans),
+        snippet: s.html,
+        highlights: { title: titleSpans, text: s.spans },
+        metadata: d.metadata,
+      });
+    }
+    const result: SearchResult = { total: r.total, took_ms: 0, hits, facets: { source: facets } };
+    if (r.total === 0 && withSnippets) {
+      const dym = this.didYouMean(q);
+      if (dym) result.didYouMean = dym;
+    }
+    result.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
+    return result;
+  }
+
+  /** The whole document with every match of `query` highlighted. */
+  highlightDocument(id: string, query?: string): HighlightedDocument | undefined {
+    const document = this.getDocument(id);
+    if (!document) return undefined;
+    if (!query) return { document, titleHighlighted: markup(document.title, []), textHighlighted: markup(document.text, []), highlights: { title: [], text: [] } };
+    const m = matcherFor(parseQuery(query, this.analyzer));
+    const title = matchSpans(this.analyzer, document.title, m);
+    const text = matchSpans(this.analyzer, document.text, m);
+    return { document, titleHighlighted: markup(document.title, title), textHighlighted: markup(document.text, text), highlights: { title, text } };
+  }
+
+  /** Completions of the last word of `input` among surface forms, most frequent first. */
+  suggest(input: string, limit = 10): Suggestion[] {
+    const m = /^(.*?)(\S+)\s*$/su.exec(input);
+    if (!m || /\s$/.test(input)) return [];
+    const head = m[1];
+    const norm = this.analyzer.normalize(m[2]).replace(/[^\p{L}\p{N}]/gu, '');
+    if (!norm) return [];
+    const terms = this.ranker.expandPrefix(norm, limit);
+    const { norms } = this.data;
+    return terms.map((t) => ({ term: norms.terms[t], query: head + norms.terms[t], count: norms.df[t] }));
+  }
+
+  /** A spelling with matches for the words of a query that matched nothing. */
+  didYouMean(q: ParsedQuery): string | undefined {
+    if (q.words.length === 0) return undefined;
+    const fixed: string[] = [];
+    let changed = false;
+    for (const w of q.words) {
+      if (this.data.stems.ids.has(w.term)) {
+        fixed.push(w.norm);
+        continue;
+      }
+      const alt = this.nearest(w.norm);
+      if (!alt) return undefined;
+      fixed.push(alt);
+      changed = true;
+    }
+    if (!changed) return undefined;
+    const suggestion = fixed.join(' ');
+    return this.ranker.rank({ query: parseQuery(suggestion, this.analyzer), all: false, filters: {}, k: 0 }).total > 0 ? suggestion : undefined;
+  }
+
+  private nearest(norm: string): string | undefined {
+    if (norm.length < 3) return undefined;
+    if (!this.fuzzy) {
+      // MiniSearch's radix tree answers edit-distance lookups; built on first use.
+      const { terms, df } = this.data.norms;
+      const map = new SearchableMap<number>();
+      for (let i = 0; i < terms.length; i++) if (df[i] >= 2 || terms.length < 50_000) map.set(terms[i], df[i]);
+      this.fuzzy = map;
+    }
+    const found = this.fuzzy.fuzzyGet(norm, norm.length <= 4 ? 1 : 2);
+    let best: string | undefined;
+    let bestKey: [number, number] = [Infinity, 0];
+    for (const [term, [freq, dist]] of found) {
+      if (dist < bestKey[0] || (dist === bestKey[0] && freq > bestKey[1])) {
+        best = term;
+        bestKey = [dist, freq];
+      }
+    }
+    return best;
+  }
+
+  stats(): IndexStats {
+    const m = this.data.manifest;
+    return {
+      documents: m.documents,
+      terms: m.stemTerms,
+      builtAt: m.builtAt,
+      buildSeconds: m.buildSeconds,
+      analyzerVersion: m.analyzerVersion ?? ANALYZER_VERSION,
+      formatVersion: m.format ?? FORMAT_VERSION,
+      bytes: Object.values(m.files).reduce((a, f) => a + f.bytes, 0),
+    };
+  }
+
+  close(): void {
+    closeIndexData(this.data);
+  }
+}
+
+/** Whether the words of a phrase occur in `text` at the same relative positions. */
+export function containsPhrase(analyzer: Analyzer, text: string, words: { term: string; offset: number }[]): boolean {
+  const tokens = analyzer.analyze(text, true);
+  const at = new Map<number, string>();
+  for (const t of tokens) at.set(t.position, t.term);
+  for (const t of tokens) {
+    if (t.term !== words[0].term) continue;
+    if (words.every((w) => at.get(t.position + w.offset) === w.term)) return true;
+  }
+  return false;
+}
+
+export async function openIndex(dir: string, analyzer?: Analyzer, params?: RankParams): Promise<Searcher> {
+  const a = analyzer ?? new Analyzer();
+  return new Searcher(openIndexData(dir, a), a, params);
+}
