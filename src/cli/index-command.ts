@@ -1,0 +1,56 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { statSync } from 'node:fs';
+import { buildIndex } from '../index/build.js';
+import { formatProblem, listInputFiles } from '../index/documents.js';
+import { asCliError } from './errors.js';
+
+export interface IndexCommandOptions {
+  input: string;
+  out: string;
+  strict: boolean;
+  quiet: boolean;
+}
+
+function mb(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+export async function runIndex(opts: IndexCommandOptions): Promise<void> {
+  const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
+  let totalBytes = 0;
+  try {
+    for (const f of await listInputFiles(opts.input)) totalBytes += statSync(f).size;
+  } catch (e) {
+    throw asCliError(e);
+  }
+  const bar = tty ? new SingleBar({ format: 'indexing [{bar}] {percentage}% | {docs} documents | {skipped} skipped | {eta_formatted} left', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
+  bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
+  let lastLog = 0;
+  try {
+    const summary = await buildIndex({
+      input: opts.input,
+      out: opts.out,
+      strict: opts.strict,
+      onProblem: (p) => {
+        if (bar) bar.stop();
+        process.stderr.write(`skipped ${formatProblem(p)}\n`);
+        if (bar) bar.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
+      },
+      onProgress: (p) => {
+        if (bar) bar.update(Math.min(p.bytesRead, totalBytes), { docs: p.documents, skipped: p.skipped });
+        else if (!opts.quiet && p.documents - lastLog >= 10_000) {
+          lastLog = p.documents;
+          process.stderr.write(`indexed ${p.documents} documents (${mb(p.bytesRead)} of ${mb(totalBytes)} read)\n`);
+        }
+      },
+    });
+    bar?.update(totalBytes);
+    bar?.stop();
+    process.stdout.write(
+      `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
+    );
+  } catch (e) {
+    bar?.stop();
+    throw asCliError(e);
+  }
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * The `fahras` command: index, search, eval, serve, start.
+ * Exit codes: 0 success, 1 the work failed (bad index, unreadable input…), 2 usage error.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runIndex } from './index-command.js';
+import { runSearch } from './search-command.js';
+import { runEval } from './eval-command.js';
+import { runServe, runStart } from './serve-command.js';
+import { CliError, EXIT_USAGE } from './errors.js';
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*-?\d+\s*$/.test(value) || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+export function program(): Command {
+  const p = new Command('fahras')
+    .description('Arabic full-text search: build an index from documents, search it, serve it over HTTP.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  p.command('index')
+    .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz).')
+    .option('-i, --input <path>', 'folder or file of documents', 'seeds')
+    .option('-o, --out <dir>', 'index folder to write (replaced atomically)', 'index-data')
+    .option('--strict', 'stop at the first bad document instead of skipping it', false)
+    .option('-q, --quiet', 'print only the summary', false)
+    .action(runIndex);
+
+  p.command('search')
+    .description('Search an index: one query from the command line, or a whole query file into a TREC run file.')
+    .argument('[query]', 'the query: words, "a phrase", -excluded, prefix*')
+    .option('--index <dir>', 'index folder', 'index-data')
+    .option('-n, --limit <n>', 'results to show (run files: hits per query)', integer(1, 1000))
+    .option('--offset <n>', 'results to skip', integer(0, 10_000), 0)
+    .addOption(new Option('--mode <mode>', 'any word (ranked OR) or all words').choices(['any', 'all']).default('any'))
+    .option('--source <source>', 'only documents with this source')
+    .option('--from <date>', 'only documents dated on or after YYYY-MM-DD')
+    .option('--to <date>', 'only documents dated on or before YYYY-MM-DD')
+    .option('--json', 'print the result as JSON', false)
+    .option('--queries <file>', 'a qid<TAB>query file to run instead of one query')
+    .option('--run <file>', 'with --queries: write a TREC run file here')
+    .action(runSearch);
+
+  p.command('eval')
+    .description('Index a test collection, run its queries and print MRR@10, Recall@10, Recall@100, nDCG@10, MAP@10.')
+    .requiredOption('--docs <file>', 'documents (.jsonl with id, title, text)')
+    .requiredOption('--queries <file>', 'qid<TAB>question lines')
+    .requiredOption('--qrels <file>', 'TREC qrels: qid 0 docid relevance')
+    .option('--run <file>', 'also write the TREC run file here')
+    .option('--json', 'print the metrics as JSON', false)
+    .action(runEval);
+
+  p.command('serve')
+    .description('Serve the search API and page over HTTP.')
+    .option('--port <n>', 'port (env PORT)', integer(0, 65535))
+    .option('--host <host>', 'address to listen on (env HOST)')
+    .option('--index <dir>', 'index folder (env FAHRAS_INDEX)')
+    .action(runServe);
+
+  p.command('start')
+    .description('Serve, first building the index from seeds/ when it is missing or unreadable.')
+    .option('--port <n>', 'port (env PORT)', integer(0, 65535))
+    .option('--host <host>', 'address to listen on (env HOST)')
+    .option('--index <dir>', 'index folder (env FAHRAS_INDEX)')
+    .option('--seeds <dir>', 'documents to index when needed', 'seeds')
+    .action(runStart);
+
+  return p;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`fahras: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`fahras: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+// `serve` keeps the process alive through its listening socket; other commands end when their work does.
+process.exitCode = await main(process.argv.slice(2));

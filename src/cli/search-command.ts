@@ -1,0 +1,84 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import { openIndex, type Searcher } from '../search/searcher.js';
+import type { MatchMode, SearchResult } from '../search/types.js';
+import { readQueries, runLine } from '../eval/trec.js';
+import { CliError, EXIT_USAGE, asCliError } from './errors.js';
+
+export interface SearchCommandOptions {
+  index: string;
+  limit?: number;
+  offset: number;
+  mode: MatchMode;
+  source?: string;
+  from?: string;
+  to?: string;
+  json: boolean;
+  queries?: string;
+  run?: string;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Terminal rendering: <mark> becomes bold, entities are decoded. */
+export function toTerminal(html: string, color: boolean): string {
+  const text = html.replace(/<mark>/g, color ? '\x1b[1m' : '[').replace(/<\/mark>/g, color ? '\x1b[22m' : ']');
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+function printResult(r: SearchResult, offset: number, color: boolean): void {
+  const lines = [`${r.total} result${r.total === 1 ? '' : 's'} (${r.took_ms.toFixed(1)} ms)`];
+  if (r.didYouMean) lines.push(`did you mean: ${r.didYouMean}`);
+  r.hits.forEach((h, i) => {
+    lines.push('', `${offset + i + 1}. ${toTerminal(h.titleHighlighted || h.id, color)}  [${h.id}, ${h.score.toFixed(2)}]`, `   ${toTerminal(h.snippet, color).replace(/\n+/g, ' ')}`);
+  });
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function writeRun(searcher: Searcher, queriesFile: string, runFile: string, limit: number): number {
+  const lines: string[] = [];
+  const queries = readQueries(queriesFile);
+  for (const { qid, text } of queries) {
+    const r = searcher.search(text, { limit, snippets: false });
+    r.hits.forEach((h, i) => lines.push(runLine(qid, h.id, i + 1, h.score)));
+  }
+  const tmp = `${runFile}.tmp-${process.pid}`;
+  writeFileSync(tmp, lines.join('\n') + (lines.length ? '\n' : ''));
+  renameSync(tmp, runFile);
+  return queries.length;
+}
+
+export async function runSearch(query: string | undefined, opts: SearchCommandOptions): Promise<void> {
+  if (opts.queries && query !== undefined) throw new CliError('give either a query or --queries, not both', EXIT_USAGE);
+  if (!opts.queries && (query === undefined || query.trim() === '')) throw new CliError('nothing to search for: give a query, e.g. fahras search "الأمن الغذائي"', EXIT_USAGE);
+  if (opts.run && !opts.queries) throw new CliError('--run needs --queries', EXIT_USAGE);
+  if (opts.queries && !opts.run) throw new CliError('--queries needs --run <file> to write the run to', EXIT_USAGE);
+  for (const [k, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
+    if (v !== undefined && !ISO.test(v)) throw new CliError(`${k} must be a date like 2015-08-01`, EXIT_USAGE);
+  }
+  if (query !== undefined && query.length > 512) throw new CliError('the query is too long (at most 512 characters)', EXIT_USAGE);
+  let searcher: Searcher;
+  try {
+    searcher = await openIndex(opts.index);
+  } catch (e) {
+    throw asCliError(e);
+  }
+  try {
+    if (opts.queries && opts.run) {
+      const n = writeRun(searcher, opts.queries, opts.run, opts.limit ?? 100);
+      process.stderr.write(`wrote ${opts.run} (${n} queries)\n`);
+      return;
+    }
+    const r = searcher.search(query!, {
+      limit: opts.limit ?? 10,
+      offset: opts.offset,
+      mode: opts.mode,
+      filters: { source: opts.source, from: opts.from, to: opts.to },
+    });
+    if (opts.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    else printResult(r, opts.offset, Boolean(process.stdout.isTTY));
+  } catch (e) {
+    throw e instanceof Error && e.name === 'TrecFormatError' ? new CliError(e.message) : asCliError(e);
+  } finally {
+    searcher.close();
+  }
+}
