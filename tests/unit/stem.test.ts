@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { createArabicStemmer, lightStem, PROTECTED_WORDS } from '../../src/analysis/stem.js';
+import { stopWordSet } from '../../src/analysis/stopwords.js';
+import { normalize } from '../../src/analysis/normalize.js';
+
+const stemmer = createArabicStemmer(stopWordSet());
+const stem = (w: string): string => stemmer.stem(normalize(w));
+
+describe('Arabic light stemmer', () => {
+  it.each([
+    ['ال article', 'الاستثمار', 'استثمار'],
+    ['وال article', 'والتحول', 'تحول'],
+    ['بال article', 'بالمعلومات', 'معلوم'],
+    ['كال article', 'كالأسد', 'اسد'],
+    ['فال article', 'فالأمر', 'امر'],
+    ['لل article', 'للعراق', 'عراق'],
+    ['وبال article', 'وبالتالي', 'تال'],
+    ['و prefix', 'وعقدت', 'عقدت'],
+    ['ات suffix', 'مشاورات', 'مشاور'],
+    ['ات suffix with article', 'المشاورات', 'مشاور'],
+    ['ون suffix', 'المستثمرون', 'مستثمر'],
+    ['ين suffix', 'المستشارين', 'مستشار'],
+    ['ان suffix', 'البلدان', 'بلد'],
+    ['ها suffix', 'قواتها', 'قوات'],
+    ['ة (normalized ه) suffix', 'المدرسة', 'مدرس'],
+    ['ية (normalized يه) suffix', 'الاستراتيجية', 'استراتيج'],
+    ['ي suffix', 'الأمني', 'امن'],
+    ['a short word stays whole', 'من', 'من'],
+  ])('%s: %s → %s', (_d, word, expected) => {
+    expect(stem(word)).toBe(expected);
+  });
+
+  it.each(['بغداد', 'واشنطن', 'وجود', 'وزارة', 'فلسطين', 'لبنان', 'أوبك', 'الله'])('protected word %s stays whole', (w) => {
+    expect(stem(w)).toBe(normalize(w));
+  });
+
+  it.each([
+    ['وبغداد', 'بغداد'],
+    ['بواشنطن', 'واشنطن'],
+    ['وواشنطن', 'واشنطن'],
+    ['والله', 'الله'],
+    ['ولبنان', 'لبنان'],
+  ])('a proclitic on a protected word is removed: %s → %s', (w, expected) => {
+    expect(stem(w)).toBe(normalize(expected));
+  });
+
+  it.each([
+    ['الإرهاب', 'إرهاب', 'والإرهاب', 'الإرهابِ', 'للإرهاب', 'بالإرهاب'],
+    ['السارق', 'والسارق', 'سارق'],
+    ['المدرسة', 'مدرسة', 'والمدرسة', 'بالمدرسة'],
+    ['الاستثمار', 'للاستثمار', 'والاستثمار', 'استثمار'],
+    ['الولايات', 'والولايات'],
+    ['العراق', 'للعراق', 'والعراق', 'بالعراق'],
+    ['الطاقة', 'الطاقـــة', 'طاقة'],
+    ['كبريات', 'کبریات'],
+  ])('forms of one word share a stem: %s', (...forms) => {
+    const stems = new Set(forms.map(stem));
+    expect(stems.size, `${forms.join(' ')} → ${[...stems].join(' ')}`).toBe(1);
+  });
+
+  it('never strips an article down to fewer than two letters', () => {
+    expect(stem('الي')).toBe('الي');
+    expect(stem('وال')).toBe('وال');
+    expect(lightStem('الب', new Set())).toBe('الب');
+  });
+
+  it('leaves non-Arabic tokens unchanged', () => {
+    expect(stem('GE')).toBe('ge');
+    expect(stem('2008')).toBe('2008');
+    expect(stem('٢٠٠٨')).toBe('2008');
+    expect(stem('electric')).toBe('electric');
+  });
+
+  it('is a pure function of a normalized word', () => {
+    for (const w of ['الاستراتيجية', 'المشاورات', 'بغداد', 'الإرهاب']) expect(stem(w)).toBe(stem(w));
+  });
+
+  it('protects every listed word as normalized', () => {
+    const set = new Set(PROTECTED_WORDS.map((w) => normalize(w)));
+    for (const w of set) expect(lightStem(w, set)).toBe(w);
+  });
+
+  describe('natural Stemmer API', () => {
+    it('exposes stem and tokenizeAndStem on natural’s Stemmer base', () => {
+      expect(typeof stemmer.stem).toBe('function');
+      expect(typeof stemmer.tokenizeAndStem).toBe('function');
+      expect(typeof (stemmer as unknown as Record<string, unknown>).addStopWord).toBe('function');
+    });
+
+    it('tokenizeAndStem keeps Arabic letters, normalizes and drops stop words', () => {
+      expect(stemmer.tokenizeAndStem('وعُقدت المباحثات في بغداد يوم الخميس، وشارك فيها مسؤولون')).toEqual([
+        'عقدت',
+        'مباحث',
+        'بغداد',
+        'يوم',
+        'خميس',
+        'شارك',
+        'مسوول',
+      ]);
+    });
+
+    it('tokenizeAndStem keeps stop words when asked', () => {
+      expect(stemmer.tokenizeAndStem('في البيت', true)).toEqual(['في', 'بيت']);
+      expect(stemmer.tokenizeAndStem('في البيت')).toEqual(['بيت']);
+    });
+
+    it('tokenizeAndStem keeps Latin words and digits of mixed text', () => {
+      expect(stemmer.tokenizeAndStem('شركة GE عام ٢٠٠٨')).toEqual(['شرك', 'ge', 'عام', '2008']);
+    });
+
+    it('tokenizeAndStem of only punctuation, marks or stop words is empty', () => {
+      expect(stemmer.tokenizeAndStem('، ؛ ؟ « »')).toEqual([]);
+      expect(stemmer.tokenizeAndStem('ـــ ً')).toEqual([]);
+      expect(stemmer.tokenizeAndStem('أين متى كيف')).toEqual([]);
+    });
+  });
+});
