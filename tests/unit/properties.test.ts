@@ -68,6 +68,21 @@ function expectNoRawAngle(html: string): void {
 const unescape = (html: string): string =>
   html.replace(/<\/?mark>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 
+/** Code points normalization must remove or fold. */
+const FOLDED_AWAY = (c: number): boolean =>
+  (c >= 0x064b && c <= 0x0652) ||
+  c === 0x0640 ||
+  c === 0x0670 ||
+  (c >= 0x06d6 && c <= 0x06ed) ||
+  (c >= 0x200b && c <= 0x200f) ||
+  c === 0x061c ||
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2066 && c <= 0x2069) ||
+  c === 0xfeff ||
+  (c >= 0x0660 && c <= 0x0669) ||
+  (c >= 0x06f0 && c <= 0x06f9) ||
+  [0x0623, 0x0625, 0x0622, 0x0671, 0x0649, 0x0629, 0x0624, 0x0626, 0x06a9, 0x06cc, 0x06c0, 0x06c1, 0x06d5].includes(c);
+
 describe('properties of analysis', () => {
   it('normalization is idempotent on random Unicode', () => {
     fc.assert(
@@ -82,7 +97,8 @@ describe('properties of analysis', () => {
   it('normalization leaves no harakat, tatweel, bidi controls or Arabic-Indic digits', () => {
     fc.assert(
       fc.property(arabicText, (s) => {
-        expect(normalize(s)).not.toMatch(/[\u064b-\u0652\u0640\u0670\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff٠-٩۰-۹أإآٱىةؤئ]/);
+        const left = [...normalize(s)].filter((ch) => FOLDED_AWAY(ch.codePointAt(0)!));
+        expect(left).toEqual([]);
       }),
       { numRuns: RUNS },
     );
