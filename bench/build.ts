@@ -1,0 +1,134 @@
+/**
+ * Build cost: `fahras index` as a child process (wall time, documents/s, peak
+ * RSS, bytes on disk) against a plain MiniSearch baseline built in another
+ * child process from the same input (default options, addAll in batches while
+ * streaming, then JSON.stringify written to disk).
+ *
+ *   npm run build && npx tsx bench/build.ts [--scale 1|4] [--skip-baseline] [--cpu-prof]
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, MB, OUT, TMP, dirBytes, ensureDirs, flag, fx, header, indexDir, lastJson, miniSearchJson, ratio, runInline, runMeasured, scaleArg, table, type Measured, type Scale } from './common.js';
+import { corpusFor } from './corpus.js';
+
+export interface FahrasBuild {
+  docs: number;
+  seconds: number;
+  docsPerSecond: number;
+  peakRss: number;
+  folderBytes: number;
+  /** Sum of the files the manifest lists (the live generation). */
+  indexBytes: number;
+  files: Record<string, number>;
+  buildSecondsReported: number;
+  command: string;
+}
+
+export interface BaselineBuild {
+  docs: number;
+  seconds: number;
+  indexSeconds: number;
+  stringifySeconds: number;
+  peakRss: number;
+  jsonBytes: number;
+  error?: string;
+  command: string;
+}
+
+export async function buildFahras(scale: Scale, input: string, cpuProf = false): Promise<FahrasBuild> {
+  const out = indexDir(scale);
+  rmSync(out, { recursive: true, force: true });
+  const profDir = join(OUT, 'prof');
+  if (cpuProf) mkdirSync(profDir, { recursive: true });
+  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=build-${scale}x.cpuprofile`] : [];
+  const args = [...nodeArgs, CLI, 'index', '--input', input, '--out', out, '--quiet'];
+  const m: Measured = await runMeasured(process.execPath, args);
+  if (m.code !== 0) throw new Error(`fahras index failed (${m.code}):\n${m.stderr}`);
+  const docs = Number(/indexed (\d+) documents/.exec(m.stdout)?.[1] ?? NaN);
+  const gen = readFileSync(join(out, 'CURRENT'), 'utf8').trim();
+  const manifest = JSON.parse(readFileSync(join(out, gen, 'manifest.json'), 'utf8')) as { buildSeconds: number; files: Record<string, { bytes: number }> };
+  const files = Object.fromEntries(Object.entries(manifest.files).map(([k, v]) => [k, v.bytes]));
+  return {
+    docs,
+    seconds: m.seconds,
+    docsPerSecond: docs / m.seconds,
+    peakRss: m.peakRss,
+    folderBytes: dirBytes(out),
+    indexBytes: Object.values(files).reduce((a, b) => a + b, 0),
+    files,
+    buildSecondsReported: manifest.buildSeconds,
+    command: `node ${nodeArgs.join(' ')}${nodeArgs.length ? ' ' : ''}dist/cli/main.js index --input ${input} --out ${out} --quiet`,
+  };
+}
+
+/** The MiniSearch baseline, as an inline module run by a child node. */
+const MINISEARCH_BUILD = `
+import MiniSearch from 'minisearch';
+import { createReadStream, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+const input = process.env.BENCH_INPUT, out = process.env.BENCH_OUT;
+const t0 = performance.now();
+const ms = new MiniSearch({ fields: ['title', 'text'], storeFields: ['title'] });
+const raw = createReadStream(input, { highWaterMark: 1 << 20 });
+let batch = [], docs = 0;
+for await (const line of createInterface({ input: input.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity })) {
+  if (!line.trim()) continue;
+  const r = JSON.parse(line);
+  batch.push({ id: r.id, title: r.title, text: r.text });
+  if (batch.length === 1000) { ms.addAll(batch); docs += batch.length; batch = []; }
+}
+ms.addAll(batch); docs += batch.length;
+const t1 = performance.now();
+let error, jsonBytes = 0;
+try {
+  const json = JSON.stringify(ms);
+  writeFileSync(out, json);
+  jsonBytes = Buffer.byteLength(json);
+} catch (e) { error = String(e); }
+const t2 = performance.now();
+console.log(JSON.stringify({ docs, indexSeconds: (t1 - t0) / 1000, stringifySeconds: (t2 - t1) / 1000, jsonBytes, error, maxRss: process.resourceUsage().maxRSS * 1024 }));
+`;
+
+export async function buildBaseline(scale: Scale, input: string): Promise<BaselineBuild> {
+  const out = miniSearchJson(scale);
+  rmSync(out, { force: true });
+  const nodeArgs = ['--max-old-space-size=16384'];
+  const m = await runInline(MINISEARCH_BUILD, { BENCH_INPUT: input, BENCH_OUT: out }, nodeArgs);
+  if (m.code !== 0) {
+    return { docs: NaN, seconds: m.seconds, indexSeconds: NaN, stringifySeconds: NaN, peakRss: m.peakRss, jsonBytes: NaN, error: m.stderr.trim().split('\n').slice(-3).join(' '), command: 'bench/build.ts MINISEARCH_BUILD' };
+  }
+  const r = lastJson<{ docs: number; indexSeconds: number; stringifySeconds: number; jsonBytes: number; error?: string }>(m.stdout);
+  return {
+    docs: r.docs,
+    seconds: m.seconds,
+    indexSeconds: r.indexSeconds,
+    stringifySeconds: r.stringifySeconds,
+    peakRss: m.peakRss,
+    jsonBytes: existsSync(out) ? statSync(out).size : NaN,
+    error: r.error,
+    command: `node --max-old-space-size=16384 --input-type=module -e <MINISEARCH_BUILD in bench/build.ts> (BENCH_INPUT=${input})`,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureDirs();
+  const scale = scaleArg();
+  const input = await corpusFor(scale);
+  header(`Build, ${scale}× (${input})`);
+  const f = await buildFahras(scale, input, flag('cpu-prof'));
+  console.log(`fahras:     ${f.docs} docs in ${fx(f.seconds)} s (${fx(f.docsPerSecond, 0)} docs/s), peak RSS ${MB(f.peakRss)} MB, index ${MB(f.indexBytes)} MB`);
+  const b = flag('skip-baseline') ? undefined : await buildBaseline(scale, input);
+  if (b) console.log(`MiniSearch: ${b.docs} docs in ${fx(b.seconds)} s, peak RSS ${MB(b.peakRss)} MB, JSON ${MB(b.jsonBytes)} MB${b.error ? ` — ${b.error}` : ''}`);
+  const rows: (string | number)[][] = [['', 'fahras', 'MiniSearch', 'fahras / MiniSearch']];
+  rows.push(['build wall s', fx(f.seconds), fx(b?.seconds ?? NaN), ratio(f.seconds, b?.seconds ?? NaN)]);
+  rows.push(['docs/s', fx(f.docsPerSecond, 0), fx((b?.docs ?? NaN) / (b?.seconds ?? NaN), 0), ratio(f.docsPerSecond, (b?.docs ?? NaN) / (b?.seconds ?? NaN))]);
+  rows.push(['peak RSS MB', MB(f.peakRss), MB(b?.peakRss ?? NaN), ratio(f.peakRss, b?.peakRss ?? NaN)]);
+  rows.push(['on disk MB', MB(f.indexBytes), MB(b?.jsonBytes ?? NaN), ratio(f.indexBytes, b?.jsonBytes ?? NaN)]);
+  console.log('\n' + table(rows));
+  console.log('\nfahras files (MB): ' + Object.entries(f.files).map(([k, v]) => `${k} ${MB(v)}`).join(', '));
+  if (b) console.log(`MiniSearch split: index ${fx(b.indexSeconds)} s + stringify/write ${fx(b.stringifySeconds)} s`);
+  const outFile = join(OUT, `build-${scale}x.json`);
+  writeFileSync(outFile, JSON.stringify({ scale, input, tmp: TMP, fahras: f, baseline: b }, null, 1));
+  console.log(`\nfahras: ${f.command}\nwrote ${outFile}`);
+}
