@@ -5,7 +5,7 @@
 import { normalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize.js';
 import { tokenize, WORD_PATTERN } from './tokenize.js';
 import { stopWordSet } from './stopwords.js';
-import { createArabicStemmer, type ArabicStemmer } from './stem.js';
+import { createArabicStemmer, DEFAULT_STEM_OPTIONS, rootStem, type ArabicStemmer, type StemOptions } from './stem.js';
 
 /** Bump whenever a change to analysis changes the terms an index holds. */
 export const ANALYZER_VERSION = 1;
@@ -15,6 +15,8 @@ export interface AnalyzedToken {
   term: string;
   /** Normalized surface form, for exact-form boosting and suggestions. */
   norm: string;
+  /** Root-level form, for matching across derivations. */
+  root: string;
   /** Offsets into the original text. */
   start: number;
   end: number;
@@ -26,14 +28,25 @@ export interface AnalyzedToken {
 
 export interface AnalyzerSettings {
   normalize: NormalizeOptions;
+  stem: StemOptions;
+  /** Treat one-letter words as stop words. */
+  dropSingleLetters: boolean;
+  /** Drop the alef of an accusative ending written with tanween (فريقاً → فريق) before stemming. */
+  tanweenAlef: boolean;
 }
 
-export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = { normalize: DEFAULT_NORMALIZE_OPTIONS };
+export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = {
+  normalize: DEFAULT_NORMALIZE_OPTIONS,
+  stem: DEFAULT_STEM_OPTIONS,
+  dropSingleLetters: true,
+  tanweenAlef: true,
+};
 
 interface TermForms {
   /** One entry per word the surface normalizes to (ligatures such as ﷺ expand to several). */
   norms: string[];
   terms: string[];
+  roots: string[];
   stops: boolean[];
 }
 
@@ -48,7 +61,7 @@ export class Analyzer {
   constructor(settings: AnalyzerSettings = DEFAULT_ANALYZER_SETTINGS) {
     this.settings = settings;
     this.stopWords = stopWordSet(settings.normalize);
-    this.stemmer = createArabicStemmer(this.stopWords);
+    this.stemmer = createArabicStemmer(this.stopWords, undefined, settings.stem);
   }
 
   normalize(text: string): string {
@@ -61,10 +74,14 @@ export class Analyzer {
     if (f) return f;
     const normalized = this.normalize(surface);
     const norms = normalized.match(WORD_PATTERN) ?? [];
+    const s = this.settings;
+    const tanween = s.tanweenAlef && surface.includes('\u064b');
+    const terms = norms.map((n) => this.stemmer.stem(tanween && n.length > 3 && n.endsWith('ا') ? n.slice(0, -1) : n));
     f = {
       norms,
-      terms: norms.map((n) => this.stemmer.stem(n)),
-      stops: norms.map((n) => this.stopWords.has(n)),
+      terms,
+      roots: terms.map(rootStem),
+      stops: norms.map((n) => this.stopWords.has(n) || (s.dropSingleLetters && n.length === 1)),
     };
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(surface, f);
@@ -79,7 +96,7 @@ export class Analyzer {
       const f = this.forms(t.surface);
       for (let i = 0; i < f.norms.length; i++) {
         if (keepStops || !f.stops[i]) {
-          out.push({ term: f.terms[i], norm: f.norms[i], start: t.start, end: t.end, position, stop: f.stops[i] });
+          out.push({ term: f.terms[i], norm: f.norms[i], root: f.roots[i], start: t.start, end: t.end, position, stop: f.stops[i] });
         }
         position++;
       }

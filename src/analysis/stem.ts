@@ -4,20 +4,38 @@
  * (alef, ya and ta marbuta folded), so ة never appears and ية is written يه.
  *
  * Rules, in order:
- *  1. protected words (proper nouns, words whose first letters are root letters) stay whole;
- *  2. strip one article prefix (وال بال كال فال لل ال, and وبال وكال فبال ولل) if ≥ 2 letters remain;
- *     otherwise strip a leading conjunction و / ف if ≥ 4 letters remain;
- *  3. strip one suffix (ها ان ات ون ين يه يه ه ي), longest first, if ≥ 2 letters remain
- *     (≥ 3 for the one-letter suffixes).
+ *  1. protected words (proper nouns, words whose first letters are root letters) stay whole,
+ *     also behind one proclitic letter (وبغداد → بغداد);
+ *  2. strip one article prefix (وبال وكال فبال ولل وال بال كال فال لل ال) if enough letters remain;
+ *     otherwise a leading conjunction or preposition when the rest is long enough;
+ *  3. strip one suffix, longest first, if enough letters remain.
  */
 import StemmerBase from 'natural/lib/natural/stemmers/stemmer.js';
 import { normalize } from './normalize.js';
 import { tokenize } from './tokenize.js';
 
-export const ARTICLE_PREFIXES = ['وبال', 'وكال', 'فبال', 'ولل', 'وال', 'بال', 'كال', 'فال', 'لل', 'ال'] as const;
-export const CONJUNCTION_PREFIXES = ['و', 'ف'] as const;
-const PROCLITICS = 'وفبلك';
-export const SUFFIXES = ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'] as const;
+export interface StemOptions {
+  /** Article prefixes, tried longest first. */
+  articles: readonly string[];
+  /** Single-letter proclitics stripped from words without an article, with the letters that must remain. */
+  proclitics: Readonly<Record<string, number>>;
+  /** Letters that must remain after removing the article. */
+  articleMinRest: number;
+  /** Suffixes, tried in order; the first that fits is removed. */
+  suffixes: readonly string[];
+  /** Letters that must remain after removing a suffix of one letter / of two or more letters. */
+  suffixMinRest1: number;
+  suffixMinRest2: number;
+}
+
+export const DEFAULT_STEM_OPTIONS: StemOptions = {
+  articles: ['وبال', 'وكال', 'فبال', 'ولل', 'وال', 'بال', 'كال', 'فال', 'لل', 'ال'],
+  proclitics: { و: 4 },
+  articleMinRest: 2,
+  suffixes: ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'],
+  suffixMinRest1: 3,
+  suffixMinRest2: 2,
+};
 
 /**
  * Words a prefix or suffix rule would mangle: proper nouns and common words
@@ -28,47 +46,71 @@ export const PROTECTED_WORDS: readonly string[] = [
   'واشنطن', 'ولاية', 'وزير', 'وزارة', 'وزراء', 'وطن', 'وطني', 'وطنية', 'وقت', 'وجود', 'وجه', 'وحدة', 'ولد', 'والد', 'والده', 'والدة', 'والدين', 'وادي', 'واقع', 'واحد', 'واحدة',
   'فلسطين', 'فرنسا', 'فنزويلا', 'فيتنام', 'فيينا', 'فريق', 'فترة', 'فكرة', 'فيلم', 'فصل', 'فوز', 'فرص', 'فرصة',
   'لبنان', 'ليبيا', 'لندن', 'لجنة', 'كندا', 'كوريا', 'كوبا', 'كينيا',
-  'ايران', 'اليابان', 'اليمن', 'عمان', 'سودان', 'السودان', 'لبنان', 'تركيا', 'روسيا', 'اسبانيا', 'المانيا', 'ايطاليا', 'امريكا', 'اوبك',
+  'ايران', 'اليابان', 'اليمن', 'عمان', 'سودان', 'السودان', 'تركيا', 'روسيا', 'اسبانيا', 'المانيا', 'ايطاليا', 'امريكا', 'اوبك',
   'الله', 'اله', 'ابراهيم', 'اسماعيل', 'عيسى', 'موسى', 'يحيى', 'يوسف', 'هارون', 'سليمان', 'عثمان', 'مروان', 'رمضان', 'شعبان', 'شيطان', 'انسان', 'قران', 'قرآن', 'ميزان', 'برهان', 'سلطان', 'بيان', 'مكان', 'زمان', 'ايمان', 'احسان', 'لسان',
 ];
+
+const PROCLITIC_LETTERS = 'وفبلك';
+
+/** Verb and derivation prefixes removed by the root-level stemmer, longest first. */
+const ROOT_PREFIXES = ['است', 'يست', 'تست', 'نست', 'ست', 'مست', 'ي', 'ت', 'ن', 'ا', 'م'];
+/** Pronoun, plural and verb-ending suffixes removed by the root-level stemmer. */
+const ROOT_SUFFIXES = ['تموها', 'تما', 'تهم', 'تها', 'كما', 'هما', 'وها', 'وه', 'وا', 'تم', 'تن', 'هم', 'هن', 'كم', 'نا', 'ته', 'ات', 'ان', 'ون', 'ين', 'يه', 'ه', 'ت', 'ي', 'ا', 'و'];
+
+/**
+ * A coarser, root-level form of a light stem: verb prefixes (ي ت ن ا ست م…)
+ * and more suffixes go, down to three letters. It conflates more than the light
+ * stem (يقع/تقع/واقع، أرسل/رسول) and is scored as a lighter, third term.
+ */
+export function rootStem(stem: string): string {
+  if (stem.length <= 3 || !/^[\u0621-\u064a]+$/.test(stem)) return stem;
+  let w = stem;
+  for (let changed = true; changed && w.length > 3; ) {
+    changed = false;
+    for (const s of ROOT_SUFFIXES) {
+      if (w.endsWith(s) && w.length - s.length >= 3) {
+        w = w.slice(0, -s.length);
+        changed = true;
+        break;
+      }
+    }
+  }
+  for (const p of ROOT_PREFIXES) {
+    if (w.startsWith(p) && w.length - p.length >= 3) {
+      w = w.slice(p.length);
+      break;
+    }
+  }
+  return w;
+}
 
 export interface ArabicStemmer {
   stem(token: string): string;
   tokenizeAndStem(text: string, keepStops?: boolean): string[];
 }
 
-function stripArticle(word: string): string | undefined {
-  for (const p of ARTICLE_PREFIXES) {
-    if (word.startsWith(p) && word.length - p.length >= 2) return word.slice(p.length);
-  }
-  return undefined;
-}
-
-function stripSuffix(word: string): string {
-  for (const s of SUFFIXES) {
-    const min = s.length === 1 ? 3 : 2;
-    if (word.endsWith(s) && word.length - s.length >= min) return word.slice(0, -s.length);
-  }
-  return word;
-}
-
 /** The stemming rules on one normalized word; pure, no dictionary. */
-export function lightStem(word: string, protectedWords: ReadonlySet<string>): string {
+export function lightStem(word: string, protectedWords: ReadonlySet<string>, o: StemOptions = DEFAULT_STEM_OPTIONS): string {
   if (word.length < 3 || protectedWords.has(word) || !/^[\u0621-\u064a]+$/.test(word)) return word;
-  // A proclitic letter on a protected word: وبغداد، بواشنطن، والله.
-  if (PROCLITICS.includes(word[0]) && protectedWords.has(word.slice(1))) return word.slice(1);
-  let w = stripArticle(word);
-  if (w === undefined) {
-    w = word;
-    for (const p of CONJUNCTION_PREFIXES) {
-      if (word.startsWith(p) && word.length - p.length >= 4) {
-        w = word.slice(p.length);
-        break;
-      }
+  if (PROCLITIC_LETTERS.includes(word[0]) && protectedWords.has(word.slice(1))) return word.slice(1);
+  let w: string | undefined;
+  for (const p of o.articles) {
+    if (word.startsWith(p) && word.length - p.length >= o.articleMinRest) {
+      w = word.slice(p.length);
+      break;
     }
   }
+  if (w === undefined) {
+    w = word;
+    const min = o.proclitics[word[0]];
+    if (min !== undefined && word.length - 1 >= min) w = word.slice(1);
+  }
   if (protectedWords.has(w)) return w;
-  return stripSuffix(w);
+  for (const s of o.suffixes) {
+    const min = s.length === 1 ? o.suffixMinRest1 : o.suffixMinRest2;
+    if (w.endsWith(s) && w.length - s.length >= min) return w.slice(0, -s.length);
+  }
+  return w;
 }
 
 /**
@@ -76,11 +118,11 @@ export function lightStem(word: string, protectedWords: ReadonlySet<string>): st
  * `tokenizeAndStem` replaced so that Arabic letters survive tokenization and
  * the stop-word list is this stemmer's own (natural's is process-global).
  */
-export function createArabicStemmer(stopWords: ReadonlySet<string>, protectedWords: readonly string[] = PROTECTED_WORDS): ArabicStemmer {
+export function createArabicStemmer(stopWords: ReadonlySet<string>, protectedWords: readonly string[] = PROTECTED_WORDS, options: StemOptions = DEFAULT_STEM_OPTIONS): ArabicStemmer {
   const protectedSet = new Set(protectedWords.map((w) => normalize(w)));
   const stemmer = {} as ArabicStemmer;
   StemmerBase.call(stemmer);
-  stemmer.stem = (token: string) => lightStem(token, protectedSet);
+  stemmer.stem = (token: string) => lightStem(token, protectedSet, options);
   stemmer.tokenizeAndStem = (text: string, keepStops = false) => {
     const out: string[] = [];
     for (const t of tokenize(text)) {

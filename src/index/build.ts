@@ -211,6 +211,7 @@ export interface BuildSummary {
 export class IndexBuilder {
   readonly stems = new Namespace();
   readonly norms = new Namespace();
+  readonly roots = new Namespace();
   readonly ids: string[] = [];
   readonly titleLength = new Growable(Uint32Array);
   readonly textLength = new Growable(Uint32Array);
@@ -229,6 +230,7 @@ export class IndexBuilder {
     const text = this.analyzer.analyze(doc.text);
     this.stems.addDocument(countTerms(this.stems, title.map((t) => t.term)), countTerms(this.stems, text.map((t) => t.term)));
     this.norms.addDocument(countTerms(this.norms, title.map((t) => t.norm)), countTerms(this.norms, text.map((t) => t.norm)));
+    this.roots.addDocument(countTerms(this.roots, title.map((t) => t.root)), countTerms(this.roots, text.map((t) => t.root)));
     this.ids.push(doc.id);
     this.titleLength.push(title.length);
     this.textLength.push(text.length);
@@ -249,13 +251,16 @@ export class IndexBuilder {
   }
 
   /** Writes everything but the store into `dir`; returns the manifest's counts and arrays. */
-  writeIndex(dir: string, extra: Record<string, Float64Array> = {}): Pick<Manifest, 'stemTerms' | 'normTerms' | 'avgTitleLength' | 'avgTextLength' | 'sources' | 'arrays' | 'files'> {
+  writeIndex(dir: string, extra: Record<string, Float64Array> = {}): Pick<Manifest, 'stemTerms' | 'normTerms' | 'rootTerms' | 'avgTitleLength' | 'avgTextLength' | 'sources' | 'arrays' | 'files'> {
     const files: Manifest['files'] = {};
     const s = this.stems.finish();
     const n = this.norms.finish();
-    const stemPostingsBytes = s.postings.length;
-    files[POSTINGS_FILE] = writeWhole(dir, POSTINGS_FILE, Buffer.concat([s.postings, n.postings]));
-    const lexicon = s.order.map((t) => this.stems.terms[t] + '\n').join('') + n.order.map((t) => this.norms.terms[t] + '\n').join('');
+    const r = this.roots.finish();
+    const normBase = s.postings.length;
+    const rootBase = normBase + n.postings.length;
+    files[POSTINGS_FILE] = writeWhole(dir, POSTINGS_FILE, Buffer.concat([s.postings, n.postings, r.postings]));
+    const lines = (ns: Namespace, order: number[]) => order.map((t) => ns.terms[t] + '\n').join('');
+    const lexicon = lines(this.stems, s.order) + lines(this.norms, n.order) + lines(this.roots, r.order);
     files[LEXICON_FILE] = writeWhole(dir, LEXICON_FILE, lexicon);
     files[IDS_FILE] = writeWhole(dir, IDS_FILE, JSON.stringify(this.ids));
     const { buffer, entries } = packArrays({
@@ -263,8 +268,11 @@ export class IndexBuilder {
       stemStart: s.start,
       stemEnd: s.end,
       normDf: n.df,
-      normStart: n.start.map((x) => x + stemPostingsBytes),
-      normEnd: n.end.map((x) => x + stemPostingsBytes),
+      normStart: n.start.map((x) => x + normBase),
+      normEnd: n.end.map((x) => x + normBase),
+      rootDf: r.df,
+      rootStart: r.start.map((x) => x + rootBase),
+      rootEnd: r.end.map((x) => x + rootBase),
       titleLength: this.titleLength.toArray(),
       textLength: this.textLength.toArray(),
       source: this.sourceOf.toArray(),
@@ -276,6 +284,7 @@ export class IndexBuilder {
     return {
       stemTerms: s.order.length,
       normTerms: n.order.length,
+      rootTerms: r.order.length,
       avgTitleLength: this.titleTotal / docs,
       avgTextLength: this.textTotal / docs,
       sources: [...this.sources.keys()],
@@ -372,6 +381,7 @@ async function buildInto(options: BuildOptions, analyzer: Analyzer, tmpDir: stri
     documents: builder.count,
     stemTerms: written.stemTerms,
     normTerms: written.normTerms,
+    rootTerms: written.rootTerms,
     avgTitleLength: written.avgTitleLength,
     avgTextLength: written.avgTextLength,
     sources: written.sources,

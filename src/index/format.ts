@@ -5,7 +5,7 @@
  *   index-data/gen-<stamp>/     one complete generation:
  *     manifest.json             versions, settings hash, counts, checksums, array layout
  *     arrays.bin                typed arrays (document lengths, sources, dates, lexicon offsets)
- *     lexicon.txt               the two term dictionaries (stems, then surface forms), sorted, one term a line
+ *     lexicon.txt               the term dictionaries (stems, surface forms, roots), each sorted, one term a line
  *     postings.bin              per term: varint doc-id gaps, each followed by a byte of field frequencies
  *     store.bin                 each document as deflated JSON (preset dictionary: store-dict.bin)
  *     store-dict.bin
@@ -41,6 +41,7 @@ export interface Manifest {
   documents: number;
   stemTerms: number;
   normTerms: number;
+  rootTerms: number;
   avgTitleLength: number;
   avgTextLength: number;
   sources: string[];

@@ -29,6 +29,7 @@ export interface IndexData {
   manifest: Manifest;
   stems: Lexicon;
   norms: Lexicon;
+  roots: Lexicon;
   postings: Buffer;
   ids: string[];
   idToDoc: Map<string, number>;
@@ -97,7 +98,8 @@ export function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()):
     const arrays = unpackArrays(readChecked(genDir, manifest, ARRAYS_FILE), manifest.arrays);
     const lex = readChecked(genDir, manifest, LEXICON_FILE).toString('utf8').split('\n');
     lex.pop(); // every term ends with a newline
-    if (lex.length !== manifest.stemTerms + manifest.normTerms) throw new IndexError(`index at ${dir} is damaged: the lexicon has ${lex.length} terms, expected ${manifest.stemTerms + manifest.normTerms}; ${REBUILD}`);
+    const termCount = manifest.stemTerms + manifest.normTerms + manifest.rootTerms;
+    if (lex.length !== termCount) throw new IndexError(`index at ${dir} is damaged: the lexicon has ${lex.length} terms, expected ${termCount}; ${REBUILD}`);
     const ids = JSON.parse(readChecked(genDir, manifest, IDS_FILE).toString('utf8')) as string[];
     if (!Array.isArray(ids) || ids.length !== manifest.documents) throw new IndexError(`index at ${dir} is damaged: ${IDS_FILE} does not hold ${manifest.documents} ids; ${REBUILD}`);
     const postings = readChecked(genDir, manifest, POSTINGS_FILE);
@@ -116,7 +118,8 @@ export function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()):
       dir,
       manifest,
       stems: lexicon(lex.slice(0, manifest.stemTerms), a.stemDf, a.stemStart, a.stemEnd),
-      norms: lexicon(lex.slice(manifest.stemTerms), a.normDf, a.normStart, a.normEnd),
+      norms: lexicon(lex.slice(manifest.stemTerms, manifest.stemTerms + manifest.normTerms), a.normDf, a.normStart, a.normEnd),
+      roots: lexicon(lex.slice(manifest.stemTerms + manifest.normTerms), a.rootDf, a.rootStart, a.rootEnd),
       postings,
       ids,
       idToDoc,

@@ -8,6 +8,7 @@ import type { Analyzer } from '../analysis/pipeline.js';
 export interface QueryWord {
   term: string;
   norm: string;
+  root: string;
 }
 
 export interface QueryPhrase {
@@ -46,10 +47,10 @@ export function splitQuery(raw: string): { kind: 'phrase' | 'word'; text: string
 export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
   const q: ParsedQuery = { words: [], prefixes: [], phrases: [], excluded: [] };
   const seen = new Set<string>();
-  const addWord = (term: string, norm: string): void => {
+  const addWord = (term: string, norm: string, root: string): void => {
     if (seen.has(term)) return;
     seen.add(term);
-    q.words.push({ term, norm });
+    q.words.push({ term, norm, root });
   };
   for (const item of splitQuery(raw)) {
     if (item.kind === 'phrase') {
@@ -57,12 +58,12 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
       const content = tokens.filter((t) => !t.stop);
       if (content.length === 0) continue;
       if (content.length === 1) {
-        addWord(content[0].term, content[0].norm);
+        addWord(content[0].term, content[0].norm, content[0].root);
         continue;
       }
       const first = content[0].position;
       q.phrases.push({ words: content.map((t) => ({ term: t.term, offset: t.position - first })), text: item.text });
-      for (const t of content) addWord(t.term, t.norm);
+      for (const t of content) addWord(t.term, t.norm, t.root);
       continue;
     }
     let text = item.text;
@@ -77,7 +78,7 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
       const last = i === tokens.length - 1;
       if (isPrefix && last && t.norm.length >= MIN_PREFIX) {
         if (!q.prefixes.includes(t.norm)) q.prefixes.push(t.norm);
-      } else if (!t.stop) addWord(t.term, t.norm);
+      } else if (!t.stop) addWord(t.term, t.norm, t.root);
     });
   }
   return q;

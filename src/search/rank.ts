@@ -16,6 +16,8 @@ export interface RankParams {
   titleWeight: number;
   /** Weight of the exact surface-form match relative to the stem match. */
   normWeight: number;
+  /** Weight of the root-level match relative to the stem match (0 leaves roots out). */
+  rootWeight: number;
   /** Most expansions a `prefix*` item scores, the most frequent first. */
   maxPrefixExpansions: number;
 }
@@ -26,6 +28,7 @@ export const DEFAULT_RANK_PARAMS: RankParams = {
   bText: 0.75,
   titleWeight: 2,
   normWeight: 0.3,
+  rootWeight: 0.5,
   maxPrefixExpansions: 64,
 };
 
@@ -168,6 +171,8 @@ export class Ranker {
       if (s !== undefined) this.accumulate(data.stems, s, 1, bit);
       const n = data.norms.ids.get(w.norm);
       if (n !== undefined && params.normWeight > 0) this.accumulate(data.norms, n, params.normWeight, bit);
+      const r = params.rootWeight > 0 ? data.roots.ids.get(w.root) : undefined;
+      if (r !== undefined) this.accumulate(data.roots, r, params.rootWeight, bit);
       required |= bit;
       bit <<= 1;
     }
