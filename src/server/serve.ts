@@ -1,5 +1,19 @@
-/** Placeholder until the HTTP service lands: opens the index and reports readiness. */
-import { openIndex } from '../search/searcher.js';
+/**
+ * Starting and stopping the HTTP service. `createServer` listens first (so
+ * /health answers and /ready says 503 while the index loads), loads the index,
+ * then watches the index folder for new generations. `startServer` is the CLI
+ * entry: it adds SIGTERM/SIGINT (graceful shutdown) and SIGHUP (reload).
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
+import { createApp } from './app.js';
+import { resolveOptions, type ServerOptions } from './config.js';
+import { IndexHolder } from './index-holder.js';
+
+export { createApp } from './app.js';
+export type { ServerOptions } from './config.js';
 
 export interface ServerConfig {
   port: number;
@@ -7,8 +21,88 @@ export interface ServerConfig {
   index: string;
 }
 
-export async function startServer(config: ServerConfig): Promise<void> {
-  const s = await openIndex(config.index);
-  process.stderr.write(`index ${config.index} holds ${s.size} documents; the HTTP service is not built yet\n`);
-  s.close();
+export interface RunningServer {
+  server: Server;
+  app: Express;
+  holder: IndexHolder;
+  logger: Logger;
+  /** e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish, closes the index. */
+  close(): Promise<void>;
+}
+
+/** Starts the service; resolves once it listens and the index is loaded. Rejects (and closes) when the index cannot be opened. */
+export async function createServer(opts: ServerOptions): Promise<RunningServer> {
+  const o = resolveOptions(opts);
+  const logger = pino({ level: o.logLevel, base: { service: 'fahras' } });
+  const holder = new IndexHolder(o.index, { logger, pollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
+  const app = createApp({ holder, options: o, logger });
+  const server = createHttpServer(app);
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => server.closeAllConnections(), o.shutdownTimeoutMs);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        holder.close();
+        resolve();
+      });
+      // Keep-alive connections with no request in flight would hold close() up.
+      server.closeIdleConnections();
+    });
+    return closing;
+  };
+
+  try {
+    await holder.load();
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  holder.startWatching();
+  return { server, app, holder, logger, url: `http://${host}:${port}`, port, close };
+}
+
+/** The `fahras serve` entry point. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const running = await createServer({ index: config.index, port: config.port, host: config.host });
+  const { holder, logger } = running;
+  const docs = holder.searcher?.size ?? 0;
+  process.stderr.write(`fahras: serving ${docs} documents from ${config.index} on ${running.url}/\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    void running.close().then(() => {
+      logger.info('stopped');
+      logger.flush?.();
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading the index');
+    void holder.reload(true);
+  });
+  return running;
 }

@@ -1,0 +1,195 @@
+/**
+ * Holds the live Searcher and swaps in a new one when `fahras index` publishes a
+ * new generation (CURRENT replaced) or on request (SIGHUP). Requests read
+ * `holder.searcher` once and use it synchronously, so a swap never interrupts
+ * one; the replaced Searcher is closed a few seconds later all the same.
+ * A generation that fails to load is logged and skipped: the old one keeps serving.
+ */
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { openIndex, type Searcher } from '../search/searcher.js';
+
+const CURRENT = 'CURRENT';
+const WATCH_DEBOUNCE_MS = 200;
+
+export interface Loaded {
+  searcher: Searcher;
+  /** Content of CURRENT when it was loaded (the generation's folder name). */
+  generation: string;
+  loadedAt: Date;
+}
+
+export interface IndexHolderOptions {
+  logger?: Logger;
+  pollMs?: number;
+  watch?: boolean;
+  closeDelayMs?: number;
+}
+
+function readCurrent(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, CURRENT), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export class IndexHolder {
+  private live: Loaded | undefined;
+  private loading: Promise<boolean> | undefined;
+  private again = false;
+  private failed: string | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly retiring = new Set<NodeJS.Timeout>();
+  private readonly retired = new Set<Searcher>();
+  private closed = false;
+  /** Number of successful swaps after the first load. */
+  reloads = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly opts: IndexHolderOptions = {},
+  ) {}
+
+  get ready(): boolean {
+    return this.live !== undefined;
+  }
+
+  get current(): Loaded | undefined {
+    return this.live;
+  }
+
+  /** The live Searcher; undefined until the first load succeeds. */
+  get searcher(): Searcher | undefined {
+    return this.live?.searcher;
+  }
+
+  /** First load: throws the IndexError when the index cannot be opened. */
+  async load(): Promise<Loaded> {
+    const ok = await this.reload(true, true);
+    if (!ok || !this.live) throw new Error(`index at ${this.dir} could not be loaded`);
+    return this.live;
+  }
+
+  /** Starts noticing new generations: fs.watch on the folder (debounced) and a poll of CURRENT. */
+  startWatching(): void {
+    if (this.closed) return;
+    const pollMs = this.opts.pollMs ?? 1000;
+    if (pollMs > 0 && !this.poller) {
+      this.poller = setInterval(() => void this.reloadIfChanged(), pollMs);
+      this.poller.unref();
+    }
+    if ((this.opts.watch ?? true) && !this.watcher) {
+      try {
+        this.watcher = watch(this.dir, { persistent: false }, (_event, name) => {
+          if (name && name !== CURRENT) return;
+          clearTimeout(this.debounce);
+          this.debounce = setTimeout(() => void this.reloadIfChanged(), WATCH_DEBOUNCE_MS);
+          this.debounce.unref();
+        });
+        this.watcher.on('error', (e) => {
+          this.opts.logger?.warn({ err: e }, 'watching the index folder failed; polling only');
+          this.watcher?.close();
+          this.watcher = undefined;
+        });
+      } catch (e) {
+        this.opts.logger?.warn({ err: e }, 'cannot watch the index folder; polling only');
+      }
+    }
+  }
+
+  /** Loads the index again when CURRENT names another generation than the live one. */
+  async reloadIfChanged(): Promise<boolean> {
+    const gen = readCurrent(this.dir);
+    if (gen === undefined || gen === this.live?.generation || gen === this.failed) return false;
+    return this.reload(false);
+  }
+
+  /**
+   * Opens the index and swaps it in. `force` reloads even an unchanged
+   * generation (SIGHUP). Concurrent calls share one load, then run once more.
+   */
+  async reload(force = true, rethrow = false): Promise<boolean> {
+    if (this.closed) return false;
+    if (this.loading) {
+      this.again = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      try {
+        for (;;) {
+          this.again = false;
+          const ok = await this.loadOnce(force, rethrow);
+          if (!this.again || this.closed) return ok;
+        }
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+
+  private async loadOnce(force: boolean, rethrow: boolean): Promise<boolean> {
+    const before = readCurrent(this.dir);
+    if (!force && before !== undefined && before === this.live?.generation) return false;
+    // Let pending I/O and requests run before the (synchronous) open.
+    await new Promise((r) => setImmediate(r));
+    let searcher: Searcher;
+    try {
+      searcher = await openIndex(this.dir);
+    } catch (e) {
+      this.failed = before;
+      if (rethrow) throw e;
+      this.opts.logger?.error({ err: e, index: this.dir, generation: before }, 'new index failed to load; still serving the previous one');
+      return false;
+    }
+    const after = readCurrent(this.dir);
+    if (after !== before) {
+      // CURRENT moved while we were opening: we cannot tell which one we got; load again.
+      searcher.close();
+      this.again = true;
+      return false;
+    }
+    if (this.closed) {
+      searcher.close();
+      return false;
+    }
+    const old = this.live;
+    this.live = { searcher, generation: after ?? '', loadedAt: new Date() };
+    this.failed = undefined;
+    if (old) {
+      this.reloads++;
+      this.opts.logger?.info({ index: this.dir, generation: this.live.generation, documents: searcher.size }, 'index reloaded');
+      this.retire(old.searcher);
+    }
+    return true;
+  }
+
+  private retire(s: Searcher): void {
+    this.retired.add(s);
+    const t = setTimeout(() => {
+      this.retiring.delete(t);
+      this.retired.delete(s);
+      s.close();
+    }, this.opts.closeDelayMs ?? 5000);
+    t.unref();
+    this.retiring.add(t);
+  }
+
+  /** Stops watching and closes every Searcher. */
+  close(): void {
+    this.closed = true;
+    if (this.poller) clearInterval(this.poller);
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+    for (const t of this.retiring) clearTimeout(t);
+    for (const s of this.retired) s.close();
+    this.retiring.clear();
+    this.retired.clear();
+    this.live?.searcher.close();
+    this.live = undefined;
+  }
+}

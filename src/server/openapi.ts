@@ -1,0 +1,240 @@
+/** OpenAPI 3.1 description of the service. tests/api/openapi.test.ts keeps it true to the routes. */
+import { MAX_LIMIT, MAX_OFFSET, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SUGGESTIONS } from './validation.js';
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const q = (required: boolean, description: string) => ({
+  name: 'q',
+  in: 'query',
+  required,
+  description,
+  schema: { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH },
+});
+
+const filterParams = [
+  { name: 'mode', in: 'query', required: false, description: 'any: documents with any of the words, ranked; all: documents with every word.', schema: { type: 'string', enum: ['any', 'all'], default: 'any' } },
+  { name: 'source', in: 'query', required: false, description: 'Only documents whose `source` field is exactly this.', schema: { type: 'string', maxLength: 200 } },
+  { name: 'from', in: 'query', required: false, description: 'Only documents dated on or after this day.', schema: { type: 'string', format: 'date' } },
+  { name: 'to', in: 'query', required: false, description: 'Only documents dated on or before this day.', schema: { type: 'string', format: 'date' } },
+];
+
+const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'fahras',
+      version,
+      description: 'Arabic full-text search. Every error is `{ "error": { "code", "message" } }`. Parameters given twice are refused; unknown parameters are ignored.',
+    },
+    servers: [{ url: '/' }],
+    paths: {
+      '/api/search': {
+        get: {
+          operationId: 'search',
+          summary: 'Ranked documents matching a query, with highlighted snippets and counts by source.',
+          parameters: [
+            q(true, 'The query: words, "a phrase", -excluded, prefix*. Trimmed; must not be empty.'),
+            { name: 'limit', in: 'query', required: false, description: 'Hits to return.', schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 10 } },
+            { name: 'offset', in: 'query', required: false, description: 'Hits to skip.', schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 } },
+            ...filterParams,
+          ],
+          responses: {
+            '200': { description: 'The page of hits.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
+            '400': errorResponse('A parameter is missing, repeated or out of range.'),
+            '429': errorResponse('Too many requests from this client.'),
+            '503': errorResponse('The index is not loaded yet.'),
+          },
+        },
+      },
+      '/api/suggest': {
+        get: {
+          operationId: 'suggest',
+          summary: 'Completions of the last word of the input, most frequent first.',
+          parameters: [
+            q(true, 'What has been typed so far; its last word is completed. Ending in a space gives no completions.'),
+            { name: 'limit', in: 'query', required: false, description: 'Completions to return.', schema: { type: 'integer', minimum: 1, maximum: MAX_SUGGESTIONS, default: MAX_SUGGESTIONS } },
+          ],
+          responses: {
+            '200': { description: 'Completions.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SuggestResponse' } } } },
+            '400': errorResponse('A parameter is missing, repeated or out of range.'),
+            '429': errorResponse('Too many requests from this client.'),
+            '503': errorResponse('The index is not loaded yet.'),
+          },
+        },
+      },
+      '/api/documents/{id}': {
+        get: {
+          operationId: 'getDocument',
+          summary: 'A whole document; with q, every match highlighted.',
+          parameters: [
+            { name: 'id', in: 'path', required: true, description: 'Document id.', schema: { type: 'string' } },
+            { ...q(false, 'Highlight the matches of this query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
+          ],
+          responses: {
+            '200': { description: 'The document.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DocumentResponse' } } } },
+            '400': errorResponse('A parameter is repeated or too long.'),
+            '404': errorResponse('No document has this id.'),
+            '429': errorResponse('Too many requests from this client.'),
+            '503': errorResponse('The index is not loaded yet.'),
+          },
+        },
+      },
+      '/api/stats': {
+        get: {
+          operationId: 'stats',
+          summary: 'Size and provenance of the live index.',
+          responses: {
+            '200': { description: 'Statistics.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Stats' } } } },
+            '503': errorResponse('The index is not loaded yet.'),
+          },
+        },
+      },
+      '/api/openapi.json': {
+        get: { operationId: 'openapi', summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+      '/health': {
+        get: {
+          operationId: 'health',
+          summary: 'Liveness: the process answers.',
+          responses: { '200': { description: 'Alive.', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } } } } },
+        },
+      },
+      '/ready': {
+        get: {
+          operationId: 'ready',
+          summary: 'Readiness: an index is loaded and searches can be answered.',
+          responses: {
+            '200': { description: 'Ready.', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ready' }, documents: { type: 'integer' } }, required: ['status', 'documents'] } } } },
+            '503': errorResponse('The index is not loaded yet.'),
+          },
+        },
+      },
+      '/': {
+        get: {
+          operationId: 'searchPage',
+          summary: 'The search page (HTML); with q, results rendered on the server.',
+          parameters: [
+            { ...q(false, 'The query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
+            { name: 'page', in: 'query', required: false, description: 'Page of ten results.', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 } },
+            ...filterParams,
+          ],
+          responses: { '200': html('The page.'), '400': html('The page with an error message.'), '503': html('The index is not loaded yet.') },
+        },
+      },
+      '/doc/{id}': {
+        get: {
+          operationId: 'documentPage',
+          summary: 'One document as a page (HTML), matches of q highlighted, the first at #m1.',
+          parameters: [
+            { name: 'id', in: 'path', required: true, description: 'Document id.', schema: { type: 'string' } },
+            { ...q(false, 'Highlight the matches of this query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
+          ],
+          responses: { '200': html('The document.'), '400': html('A parameter is repeated or too long.'), '404': html('No document has this id.'), '503': html('The index is not loaded yet.') },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', enum: ['invalid_parameter', 'bad_request', 'not_found', 'not_ready', 'rate_limited', 'payload_too_large', 'internal'] },
+                message: { type: 'string' },
+              },
+            },
+          },
+        },
+        Span: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2, description: 'Half-open [start, end) UTF-16 offsets into the field.' },
+        Hit: {
+          type: 'object',
+          required: ['id', 'score', 'title', 'titleHighlighted', 'snippet', 'highlights', 'metadata'],
+          properties: {
+            id: { type: 'string' },
+            score: { type: 'number' },
+            title: { type: 'string' },
+            titleHighlighted: { type: 'string', description: 'HTML: the title escaped, matches in <mark>.' },
+            snippet: { type: 'string', description: 'HTML: up to three escaped fragments of the text, matches in <mark>, joined by " … ".' },
+            highlights: {
+              type: 'object',
+              properties: { title: { type: 'array', items: { $ref: '#/components/schemas/Span' } }, text: { type: 'array', items: { $ref: '#/components/schemas/Span' } } },
+            },
+            metadata: { type: 'object', additionalProperties: true, description: 'Every other field of the document (source, date, url…).' },
+          },
+        },
+        SearchResponse: {
+          type: 'object',
+          required: ['query', 'total', 'took_ms', 'hits', 'facets'],
+          properties: {
+            query: {
+              type: 'object',
+              properties: {
+                q: { type: 'string' },
+                limit: { type: 'integer' },
+                offset: { type: 'integer' },
+                mode: { type: 'string', enum: ['any', 'all'] },
+                source: { type: 'string' },
+                from: { type: 'string', format: 'date' },
+                to: { type: 'string', format: 'date' },
+              },
+            },
+            total: { type: 'integer', description: 'Matching documents.' },
+            took_ms: { type: 'number' },
+            hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
+            facets: { type: 'object', properties: { source: { type: 'object', additionalProperties: { type: 'integer' } } } },
+            didYouMean: { type: 'string', description: 'A near spelling with matches, when the query matched nothing.' },
+          },
+        },
+        SuggestResponse: {
+          type: 'object',
+          required: ['q', 'suggestions'],
+          properties: {
+            q: { type: 'string' },
+            suggestions: {
+              type: 'array',
+              items: { type: 'object', required: ['term', 'query', 'count'], properties: { term: { type: 'string' }, query: { type: 'string' }, count: { type: 'integer' } } },
+            },
+          },
+        },
+        DocumentResponse: {
+          type: 'object',
+          required: ['id', 'title', 'text', 'metadata'],
+          properties: {
+            id: { type: 'string' },
+            title: { type: 'string' },
+            text: { type: 'string' },
+            metadata: { type: 'object', additionalProperties: true },
+            titleHighlighted: { type: 'string', description: 'With q: HTML, matches in <mark>.' },
+            textHighlighted: { type: 'string', description: 'With q: HTML, matches in <mark>.' },
+            highlights: { type: 'object', description: 'With q: match spans in title and text.' },
+          },
+        },
+        Stats: {
+          type: 'object',
+          required: ['documents', 'builtAt', 'analyzerVersion'],
+          properties: {
+            documents: { type: 'integer' },
+            terms: { type: 'integer' },
+            builtAt: { type: 'string', format: 'date-time' },
+            buildSeconds: { type: 'number' },
+            analyzerVersion: { type: 'integer' },
+            formatVersion: { type: 'integer' },
+            bytes: { type: 'integer' },
+            generation: { type: 'string', description: 'The index generation being served.' },
+            loadedAt: { type: 'string', format: 'date-time' },
+            reloads: { type: 'integer', description: 'Indexes swapped in since the server started.' },
+          },
+        },
+      },
+    },
+  };
+}

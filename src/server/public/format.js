@@ -1,0 +1,34 @@
+// Arabic presentation helpers; the same functions as src/server/format.ts (server-rendered pages).
+
+const numberFormat = new Intl.NumberFormat('ar-u-nu-arab');
+const msFormat = new Intl.NumberFormat('ar-u-nu-arab', { maximumFractionDigits: 1 });
+const dateFormat = new Intl.DateTimeFormat('ar-u-nu-arab', { dateStyle: 'long', timeZone: 'UTC' });
+
+/** @param {number} n */
+export function arabicNumber(n) {
+  return numberFormat.format(n);
+}
+
+/** "لا توجد نتائج", "نتيجة واحدة", "نتيجتان", "٣ نتائج", "١١ نتيجة". @param {number} n */
+export function resultCount(n) {
+  if (n === 0) return 'لا توجد نتائج';
+  if (n === 1) return 'نتيجة واحدة';
+  if (n === 2) return 'نتيجتان';
+  const r = n % 100;
+  return `${arabicNumber(n)} ${r >= 3 && r <= 10 ? 'نتائج' : 'نتيجة'}`;
+}
+
+/** @param {number} total @param {number} ms */
+export function statusText(total, ms) {
+  return `${resultCount(total)} (${msFormat.format(ms)} مللي ثانية)`;
+}
+
+/** @param {unknown} value @returns {{ iso: string, text: string } | undefined} */
+export function formatDate(value) {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})/.exec(value);
+  if (!m) return { iso: '', text: value };
+  const d = new Date(`${m[1]}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return { iso: '', text: value };
+  return { iso: m[1], text: dateFormat.format(d) };
+}
