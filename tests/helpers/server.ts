@@ -1,0 +1,63 @@
+/** Test helpers: a small index of the seeds plus the server fixture, and servers on ephemeral ports. */
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildIndex } from '../../src/index/build.js';
+import { createServer, type RunningServer, type ServerOptions } from '../../src/server/serve.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURE = join(ROOT, 'tests', 'fixtures', 'server', 'news.jsonl');
+
+export interface TempIndex {
+  /** Temporary folder holding everything (removed by cleanup). */
+  dir: string;
+  /** The index folder. */
+  index: string;
+  /** Documents indexed. */
+  documents: number;
+  cleanup(): void;
+}
+
+/** Builds an index of seeds/ plus tests/fixtures/server/news.jsonl in a fresh temporary folder. */
+export async function buildFixtureIndex(): Promise<TempIndex> {
+  const dir = mkdtempSync(join(tmpdir(), 'fahras-server-'));
+  const input = join(dir, 'docs');
+  cpSync(join(ROOT, 'seeds'), input, { recursive: true });
+  cpSync(FIXTURE, join(input, 'news.jsonl'));
+  const index = join(dir, 'index');
+  const summary = await buildIndex({ input, out: index });
+  return { dir, index, documents: summary.documents, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes documents as JSONL into `dir/name.jsonl` and returns the file. */
+export function writeJsonl(dir: string, name: string, docs: Record<string, unknown>[]): string {
+  const file = join(dir, `${name}.jsonl`);
+  writeFileSync(file, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  return file;
+}
+
+/** A quiet server on 127.0.0.1 and a free port; rate limiting off unless asked. */
+export function startTestServer(opts: Partial<ServerOptions> & { index: string }): Promise<RunningServer> {
+  return createServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', rateLimit: 0, corsOrigin: [], ...opts });
+}
+
+/** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function generations(index: string): string[] {
+  return readdirSync(index).filter((n) => n.startsWith('gen-'));
+}
