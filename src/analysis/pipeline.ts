@@ -104,6 +104,17 @@ export class Analyzer {
     return out;
   }
 
+  /**
+   * Other readings of a normalized word whose first letter may be a proclitic
+   * (و ف ب ل ك): the stem of the rest. لبني → بني، بداوود → داوود.
+   */
+  procliticReadings(norm: string): string[] {
+    if (norm.length < 4 || !'وفبلك'.includes(norm[0])) return [];
+    const full = this.stemmer.stem(norm);
+    const rest = this.stemmer.stem(norm.slice(1));
+    return rest !== full && !this.stopWords.has(norm.slice(1)) ? [rest] : [];
+  }
+
   /** Stemmed terms only: what natural's `tokenizeAndStem` gives, through our own tokenizer. */
   terms(text: string): string[] {
     return this.stemmer.tokenizeAndStem(text);

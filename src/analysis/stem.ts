@@ -21,20 +21,37 @@ export interface StemOptions {
   proclitics: Readonly<Record<string, number>>;
   /** Letters that must remain after removing the article. */
   articleMinRest: number;
-  /** Suffixes, tried in order; the first that fits is removed. */
-  suffixes: readonly string[];
-  /** Letters that must remain after removing a suffix of one letter / of two or more letters. */
-  suffixMinRest1: number;
-  suffixMinRest2: number;
+  /** Suffixes with the letters that must remain, tried in order; the first that fits is removed. */
+  suffixes: readonly (readonly [string, number])[];
 }
 
 export const DEFAULT_STEM_OPTIONS: StemOptions = {
   articles: ['وبال', 'وكال', 'فبال', 'ولل', 'وال', 'بال', 'كال', 'فال', 'لل', 'ال'],
   proclitics: { و: 4 },
   articleMinRest: 2,
-  suffixes: ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'],
-  suffixMinRest1: 3,
-  suffixMinRest2: 2,
+  suffixes: [
+    // a feminine noun (ة written ت before a suffix) with a pronoun or the dual ending
+    ['تهما', 3],
+    ['تهم', 3],
+    ['تها', 3],
+    ['تين', 3],
+    ['تان', 3],
+    ['ته', 3],
+    ['تي', 3],
+    // plural and first-person pronouns
+    ['هما', 3],
+    ['هم', 3],
+    ['كم', 3],
+    ['نا', 3],
+    ['ها', 2],
+    ['ان', 2],
+    ['ات', 2],
+    ['ون', 2],
+    ['ين', 3],
+    ['يه', 2],
+    ['ه', 3],
+    ['ي', 3],
+  ],
 };
 
 /**
@@ -106,8 +123,7 @@ export function lightStem(word: string, protectedWords: ReadonlySet<string>, o: 
     if (min !== undefined && word.length - 1 >= min) w = word.slice(1);
   }
   if (protectedWords.has(w)) return w;
-  for (const s of o.suffixes) {
-    const min = s.length === 1 ? o.suffixMinRest1 : o.suffixMinRest2;
+  for (const [s, min] of o.suffixes) {
     if (w.endsWith(s) && w.length - s.length >= min) return w.slice(0, -s.length);
   }
   return w;

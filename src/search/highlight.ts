@@ -16,7 +16,7 @@ export interface Matcher {
 
 export function matcherFor(q: ParsedQuery): Matcher {
   return {
-    terms: new Set(q.words.map((w) => w.term)),
+    terms: new Set(q.words.flatMap((w) => [w.term, ...w.alternates])),
     norms: new Set(q.words.map((w) => w.norm)),
     prefixes: q.prefixes,
   };

@@ -9,6 +9,8 @@ export interface QueryWord {
   term: string;
   norm: string;
   root: string;
+  /** Stems of other readings (a leading letter read as a proclitic), scored more lightly. */
+  alternates: string[];
 }
 
 export interface QueryPhrase {
@@ -50,7 +52,7 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
   const addWord = (term: string, norm: string, root: string): void => {
     if (seen.has(term)) return;
     seen.add(term);
-    q.words.push({ term, norm, root });
+    q.words.push({ term, norm, root, alternates: analyzer.procliticReadings(norm) });
   };
   for (const item of splitQuery(raw)) {
     if (item.kind === 'phrase') {

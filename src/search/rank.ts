@@ -16,6 +16,8 @@ export interface RankParams {
   titleWeight: number;
   /** Weight of the exact surface-form match relative to the stem match. */
   normWeight: number;
+  /** Weight of a match on another reading of the word (its first letter read as a proclitic). */
+  alternateWeight: number;
   /** Weight of the root-level match relative to the stem match (0 leaves roots out). */
   rootWeight: number;
   /** Most expansions a `prefix*` item scores, the most frequent first. */
@@ -29,6 +31,7 @@ export const DEFAULT_RANK_PARAMS: RankParams = {
   titleWeight: 2,
   normWeight: 0.3,
   rootWeight: 0.5,
+  alternateWeight: 0.6,
   maxPrefixExpansions: 64,
 };
 
@@ -171,6 +174,12 @@ export class Ranker {
       if (s !== undefined) this.accumulate(data.stems, s, 1, bit);
       const n = data.norms.ids.get(w.norm);
       if (n !== undefined && params.normWeight > 0) this.accumulate(data.norms, n, params.normWeight, bit);
+      if (params.alternateWeight > 0) {
+        for (const alt of w.alternates) {
+          const a = data.stems.ids.get(alt);
+          if (a !== undefined) this.accumulate(data.stems, a, params.alternateWeight, bit);
+        }
+      }
       const r = params.rootWeight > 0 ? data.roots.ids.get(w.root) : undefined;
       if (r !== undefined) this.accumulate(data.roots, r, params.rootWeight, bit);
       required |= bit;
