@@ -8,12 +8,18 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
+import { loadavg } from 'node:os';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA = resolve(REPO, '../shared/data');
 export const OUT = join(REPO, 'bench', 'out');
 export const TMP = '/tmp/fahras-bench';
-export const CLI = join(REPO, 'dist', 'cli', 'main.js');
+/**
+ * The compiled fahras under test: REPO/dist, or FAHRAS_BENCH_DIST (e.g. a
+ * snapshot of one commit made by bench/snapshot.ts, immune to concurrent edits).
+ */
+export const DIST = process.env.FAHRAS_BENCH_DIST ? resolve(process.env.FAHRAS_BENCH_DIST) : join(REPO, 'dist');
+export const CLI = join(DIST, 'cli', 'main.js');
 
 export type Scale = 1 | 4;
 
@@ -53,13 +59,13 @@ export function miniSearchJson(scale: Scale): string {
 /** The compiled library (dist/), imported at run time so the bench measures what ships. */
 export type FahrasLib = typeof import('../src/index.js');
 export async function loadFahras(): Promise<FahrasLib> {
-  const entry = join(REPO, 'dist', 'index.js');
-  if (!existsSync(entry)) throw new Error('dist/ is missing: run `npm run build` first');
+  const entry = join(DIST, 'index.js');
+  if (!existsSync(entry)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);
   return (await import(pathToFileURL(entry).href)) as FahrasLib;
 }
 export type HighlightLib = typeof import('../src/search/highlight.js');
 export async function loadHighlight(): Promise<HighlightLib> {
-  return (await import(pathToFileURL(join(REPO, 'dist', 'search', 'highlight.js')).href)) as HighlightLib;
+  return (await import(pathToFileURL(join(DIST, 'search', 'highlight.js')).href)) as HighlightLib;
 }
 
 /**
@@ -208,5 +214,6 @@ export function revision(): string {
 }
 
 export function header(title: string): void {
-  console.log(`\n## ${title}\n${new Date().toISOString()} · rev ${revision()} · node ${process.version} · ${process.platform}\n`);
+  const under = process.env.FAHRAS_BENCH_DIST ? `fahras from ${DIST}` : `fahras from dist/ (working tree rev ${revision()})`;
+  console.log(`\n## ${title}\n${new Date().toISOString()} · ${under} · node ${process.version} · load ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
 }

@@ -1,0 +1,199 @@
+/**
+ * HTTP throughput and latency of `fahras serve` on loopback with autocannon:
+ * --duration seconds (default 30) at 10 and at 50 connections, every request
+ * the next query of the fixed log (`/api/search?q=…`, top 10 with snippets).
+ * Rate limiting and logging are off (FAHRAS_RATE_LIMIT=0, FAHRAS_LOG_LEVEL=silent).
+ * Baselines in the same invocation, same load and query log:
+ *   - MiniSearch behind bare node:http (`ms.search(q).slice(0, 10)` as JSON);
+ *   - bare node:http answering a constant JSON body (the loopback/harness ceiling).
+ * The load generator shares the machine's 2 cores with the server.
+ *
+ *   npx tsx bench/http.ts [--scale 1|4] [--duration 30] [--connections 10,50] [--skip-baseline]
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MB, OUT, arg, ensureDirs, flag, freePort, fx, header, indexDir, miniSearchJson, procStatus, ratio, sleep, spawnQuiet, table, type Scale } from './common.js';
+import { ensureIndexes, startServer } from './load.js';
+import { makeQueryLog } from './querylog.js';
+
+interface Histogram {
+  average: number;
+  p50: number;
+  p99: number;
+  p2_5?: number;
+  max: number;
+}
+interface CannonResult {
+  requests: Histogram & { total: number };
+  latency: Histogram;
+  throughput: Histogram;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+  duration: number;
+}
+type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+
+export interface LoadRun {
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  mbPerSecond: number;
+}
+
+async function autocannon(): Promise<Cannon> {
+  const name = 'autocannon'; // untyped package: imported by name at run time
+  const mod = (await import(name)) as { default: Cannon };
+  return mod.default;
+}
+
+export async function hammer(port: number, paths: string[], connections: number, duration: number): Promise<LoadRun> {
+  const run = await autocannon();
+  let i = 0;
+  const r = await run({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[i++ % paths.length] }),
+      },
+    ],
+  });
+  return {
+    connections,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    requests: r.requests.total,
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    mbPerSecond: r.throughput.average / 1048576,
+  };
+}
+
+/** Baseline servers, inline modules run by a child node. */
+const MINISEARCH_SERVER = `
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import MiniSearch from 'minisearch';
+const ms = process.env.BENCH_JSON ? MiniSearch.loadJSON(readFileSync(process.env.BENCH_JSON, 'utf8'), { fields: ['title', 'text'], storeFields: ['title'] }) : undefined;
+const constant = JSON.stringify({ total: 0, hits: [] });
+http.createServer((req, res) => {
+  const u = new URL(req.url, 'http://x');
+  if (u.pathname === '/ready') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"status":"ready"}'); return; }
+  const body = ms ? (() => { const all = ms.search(u.searchParams.get('q') ?? ''); return JSON.stringify({ total: all.length, hits: all.slice(0, 10) }); })() : constant;
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(body);
+}).listen(Number(process.env.BENCH_PORT), '127.0.0.1');
+`;
+
+async function startBaseline(json: string | undefined): Promise<{ port: number; pid: number; stop: () => Promise<void>; seconds: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawnQuiet(process.execPath, ['--max-old-space-size=16384', '--input-type=module', '-e', MINISEARCH_SERVER], { env: { ...process.env, BENCH_PORT: String(port), BENCH_JSON: json ?? '' } });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  let exited = false;
+  const exit = new Promise<void>((r) => child.on('exit', () => ((exited = true), r())));
+  for (;;) {
+    if (exited) throw new Error('baseline server exited');
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/ready`);
+      await r.arrayBuffer();
+      if (r.ok) break;
+    } catch {
+      // not yet
+    }
+    await sleep(50);
+  }
+  return {
+    port,
+    pid: child.pid!,
+    seconds: (performance.now() - t0) / 1000,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exit;
+    },
+  };
+}
+
+interface ServerRuns {
+  name: string;
+  runs: LoadRun[];
+  rssStart: number;
+  rssEnd: number;
+  hwm: number;
+  error?: string;
+}
+
+async function measure(name: string, port: number, pid: number, paths: string[], conns: number[], duration: number): Promise<ServerRuns> {
+  const rssStart = procStatus(pid).rss;
+  const runs: LoadRun[] = [];
+  for (const c of conns) {
+    // A short warm-up at this concurrency, then the measured run.
+    await hammer(port, paths, c, Math.min(5, duration));
+    const r = await hammer(port, paths, c, duration);
+    console.log(`  ${name} @${c}: ${fx(r.rps, 0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+    runs.push(r);
+  }
+  const st = procStatus(pid);
+  return { name, runs, rssStart, rssEnd: st.rss, hwm: st.hwm };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureDirs();
+  const scale = Number(arg('scale', '1')) as Scale;
+  const duration = Number(arg('duration', '30'));
+  const conns = (arg('connections', '10,50') ?? '10,50').split(',').map(Number);
+  await ensureIndexes(scale, !flag('skip-baseline'));
+  const { queries } = await makeQueryLog(scale);
+  const paths = queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=10`);
+  header(`HTTP, ${scale}× (${duration} s per run, connections ${conns.join(', ')}, ${paths.length} rotating queries)`);
+
+  const all: ServerRuns[] = [];
+  const srv = await startServer(indexDir(scale));
+  if (!srv.ok) {
+    console.log(`fahras serve is not available: ${srv.error}`);
+    all.push({ name: 'fahras', runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });
+  } else {
+    console.log(`fahras serve ready in ${fx(srv.seconds, 2)} s`);
+    all.push(await measure('fahras', srv.port, srv.pid, paths, conns, duration));
+    await srv.stop();
+  }
+  if (!flag('skip-baseline')) {
+    const ms = await startBaseline(miniSearchJson(scale));
+    console.log(`MiniSearch http ready in ${fx(ms.seconds, 2)} s`);
+    all.push(await measure('MiniSearch + node:http', ms.port, ms.pid, paths, conns, duration));
+    await ms.stop();
+    const bare = await startBaseline(undefined);
+    all.push(await measure('node:http constant JSON', bare.port, bare.pid, paths, conns, duration));
+    await bare.stop();
+  }
+
+  const rows: (string | number)[][] = [['server', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'MB/s', 'RSS start MB', 'RSS end MB']];
+  for (const s of all) {
+    for (const r of s.runs) rows.push([s.name, r.connections, fx(r.rps, 0), r.p50, r.p99, r.max, r.non2xx, r.errors + r.timeouts, fx(r.mbPerSecond, 1), MB(s.rssStart), MB(s.rssEnd)]);
+  }
+  console.log('\n' + table(rows));
+  const f = all.find((s) => s.name === 'fahras');
+  const m = all.find((s) => s.name.startsWith('MiniSearch'));
+  if (f?.runs.length && m?.runs.length) {
+    for (let k = 0; k < conns.length; k++) console.log(`fahras / MiniSearch @${conns[k]}: req/s ${ratio(f.runs[k].rps, m.runs[k].rps)}, p99 ${ratio(f.runs[k].p99, m.runs[k].p99)}`);
+  }
+  const outFile = join(OUT, `http-${scale}x.json`);
+  writeFileSync(outFile, JSON.stringify({ scale, duration, conns, servers: all }, null, 1));
+  console.log(`wrote ${outFile}`);
+}

@@ -1,0 +1,178 @@
+/**
+ * Query latency in-process, over the fixed query log (bench/querylog.ts):
+ *   - fahras search, top 10 WITH snippets (what the API returns), and without;
+ *   - where the time of a snippet-bearing search goes: parse+rank+facets,
+ *     reading/inflating the 10 stored documents, highlighting/snippets;
+ *   - fahras suggest(prefix, 10) over 1–4-letter prefixes;
+ *   - baseline in the same process: plain MiniSearch (default options),
+ *     `ms.search(q).slice(0, 10)` (no snippets), and `ms.autoSuggest(prefix)`.
+ * Each loop warms up on the first 200 queries, then times all 1,000:
+ * p50/p95/p99 per query and queries/s.
+ *
+ *   npx tsx bench/query.ts [--scale 1|4] [--skip-baseline] [--only search]
+ *   (re-runs itself with --max-old-space-size=16384 --expose-gc)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import MiniSearch from 'minisearch';
+import { DIST, MB, OUT, arg, ensureDirs, ensureHeap, flag, fx, header, indexDir, loadFahras, loadHighlight, miniSearchJson, percentile, ratio, scaleArg, table, type Scale } from './common.js';
+import { corpusFor, records } from './corpus.js';
+import { buildFahras } from './build.js';
+import { makeQueryLog } from './querylog.js';
+
+export const WARMUP = 200;
+
+export interface Latency {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+  qps: number;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Warms up on the first `warm` items, then times every item (ms). */
+export function timeLoop<T>(items: T[], fn: (x: T) => unknown, warm = WARMUP): Latency {
+  for (let i = 0; i < Math.min(warm, items.length); i++) fn(items[i]);
+  gc();
+  const t = new Float64Array(items.length);
+  const t0 = performance.now();
+  for (let i = 0; i < items.length; i++) {
+    const a = performance.now();
+    fn(items[i]);
+    t[i] = performance.now() - a;
+  }
+  const wall = performance.now() - t0;
+  t.sort();
+  return { p50: percentile(t, 0.5), p95: percentile(t, 0.95), p99: percentile(t, 0.99), mean: t.reduce((a, b) => a + b, 0) / t.length, max: t[t.length - 1], qps: (items.length * 1000) / wall };
+}
+
+type QueryLib = typeof import('../src/search/query.js');
+type Searcher = Awaited<ReturnType<Awaited<ReturnType<typeof loadFahras>>['openIndex']>>;
+
+async function openFahras(scale: Scale): Promise<Searcher> {
+  const lib = await loadFahras();
+  const dir = indexDir(scale);
+  try {
+    if (!existsSync(join(dir, 'CURRENT'))) throw new lib.IndexError('missing');
+    return await lib.openIndex(dir);
+  } catch (e) {
+    if (!(e instanceof lib.IndexError)) throw e;
+    console.log(`(re)building the index: ${(e as Error).message}`);
+    await buildFahras(scale, await corpusFor(scale));
+    return lib.openIndex(dir);
+  }
+}
+
+async function openMiniSearch(scale: Scale): Promise<{ ms: MiniSearch; how: string; seconds: number }> {
+  const t0 = performance.now();
+  const options = { fields: ['title', 'text'], storeFields: ['title'] };
+  const json = miniSearchJson(scale);
+  if (existsSync(json)) {
+    const ms = MiniSearch.loadJSON(readFileSync(json, 'utf8'), options);
+    return { ms, how: `loadJSON(${json})`, seconds: (performance.now() - t0) / 1000 };
+  }
+  const ms = new MiniSearch(options);
+  let batch: { id: string; title: string; text: string }[] = [];
+  for await (const r of records(await corpusFor(scale))) {
+    batch.push({ id: r.id, title: r.title, text: r.text });
+    if (batch.length === 1000) {
+      ms.addAll(batch);
+      batch = [];
+    }
+  }
+  ms.addAll(batch);
+  return { ms, how: 'built in process', seconds: (performance.now() - t0) / 1000 };
+}
+
+const row = (name: string, l: Latency | undefined, base?: Latency): (string | number)[] => [
+  name,
+  fx(l?.p50 ?? NaN, 3),
+  fx(l?.p95 ?? NaN, 3),
+  fx(l?.p99 ?? NaN, 3),
+  fx(l?.qps ?? NaN, 0),
+  base && l ? ratio(l.p50, base.p50) : '',
+  base && l ? ratio(l.qps, base.qps) : '',
+];
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureHeap();
+  ensureDirs();
+  const scale = scaleArg();
+  const only = arg('only');
+  const { queries, prefixes } = await makeQueryLog(scale);
+  header(`Queries in process, ${scale}× (${queries.length} queries, warm-up ${WARMUP})`);
+  const s = await openFahras(scale);
+  const hl = await loadHighlight();
+  const ql = (await import(pathToFileURL(join(DIST, 'search', 'query.js')).href)) as QueryLib;
+  const rssFahras = process.memoryUsage().rss;
+  console.log(`fahras: ${s.size} documents, RSS ${MB(rssFahras)} MB`);
+
+  const res: Record<string, Latency | undefined> = {};
+  let zero = 0;
+  let totalHits = 0;
+  for (const q of queries) {
+    const r = s.search(q, { limit: 10, snippets: false });
+    if (r.total === 0) zero++;
+    totalHits += r.total;
+  }
+  console.log(`matches per query: mean ${fx(totalHits / queries.length, 0)}, ${zero} queries with none`);
+
+  res.search = timeLoop(queries, (q) => s.search(q, { limit: 10 }));
+  if (!only) {
+    res.rankOnly = timeLoop(queries, (q) => s.search(q, { limit: 10, snippets: false }));
+    // The snippet-bearing search in its parts, timed separately per query.
+    const top = new Map(queries.map((q) => [q, s.search(q, { limit: 10, snippets: false }).hits.map((h) => h.id)]));
+    const docs = new Map<string, ReturnType<Searcher['getDocument']>[]>();
+    res.readDocs = timeLoop(queries, (q) => docs.set(q, top.get(q)!.map((id) => s.getDocument(id))));
+    res.snippets = timeLoop(queries, (q) => {
+      const m = hl.matcherFor(ql.parseQuery(q, s.analyzer));
+      for (const d of docs.get(q)!) {
+        hl.markup(d!.title, hl.matchSpans(s.analyzer, d!.title, m));
+        hl.snippet(s.analyzer, d!.text, m);
+      }
+    });
+    docs.clear();
+    res.suggest = timeLoop(prefixes, (p) => s.suggest(p, 10));
+    for (const len of [1, 2, 3, 4]) {
+      const ps = prefixes.filter((p) => [...p].length === len);
+      if (ps.length) res[`suggest${len}`] = timeLoop(ps, (p) => s.suggest(p, 10), Math.min(WARMUP, ps.length));
+    }
+  }
+  const rssAfter = process.memoryUsage().rss;
+
+  let baseInfo = '';
+  if (!flag('skip-baseline') && !only) {
+    gc();
+    const rss0 = process.memoryUsage().rss;
+    const { ms, how, seconds } = await openMiniSearch(scale);
+    gc();
+    baseInfo = `MiniSearch ${how} in ${fx(seconds, 1)} s, +${MB(process.memoryUsage().rss - rss0)} MB RSS`;
+    console.log(baseInfo);
+    res.miniSearch = timeLoop(queries, (q) => ms.search(q).slice(0, 10));
+    res.miniSuggest = timeLoop(prefixes, (p) => ms.autoSuggest(p).slice(0, 10));
+  }
+
+  const b = res.miniSearch;
+  const rows: (string | number)[][] = [['', 'p50 ms', 'p95 ms', 'p99 ms', 'q/s', 'p50 vs MS', 'q/s vs MS']];
+  rows.push(row('fahras search top-10 + snippets', res.search, b));
+  if (!only) {
+    rows.push(row('fahras search top-10, no snippets', res.rankOnly, b));
+    rows.push(row('  part: read+inflate 10 docs', res.readDocs));
+    rows.push(row('  part: title marks + snippets ×10', res.snippets));
+    rows.push(row('fahras suggest (1–4 letters)', res.suggest, res.miniSuggest));
+    for (const len of [1, 2, 3, 4]) if (res[`suggest${len}`]) rows.push(row(`  suggest, ${len}-letter prefixes`, res[`suggest${len}`]));
+    rows.push(row('MiniSearch search top-10 (baseline)', res.miniSearch));
+    rows.push(row('MiniSearch autoSuggest (baseline)', res.miniSuggest));
+  }
+  console.log('\n' + table(rows));
+  console.log(`\nRSS: fahras opened ${MB(rssFahras)} MB, after fahras loops ${MB(rssAfter)} MB${baseInfo ? `; ${baseInfo}` : ''}`);
+  const outFile = join(OUT, `query-${scale}x.json`);
+  writeFileSync(outFile, JSON.stringify({ scale, queries: queries.length, warmup: WARMUP, zeroHit: zero, meanMatches: totalHits / queries.length, rssFahras, rssAfter, results: res }, null, 1));
+  console.log(`wrote ${outFile}`);
+}
