@@ -59,12 +59,14 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     closing ??= new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), o.shutdownTimeoutMs);
       force.unref();
+      // Keep-alive connections hold close() up once their request is answered: close them as they go idle.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       server.close(() => {
         clearTimeout(force);
+        clearInterval(idle);
         holder.close();
         resolve();
       });
-      // Keep-alive connections with no request in flight would hold close() up.
       server.closeIdleConnections();
     });
     return closing;
