@@ -63,4 +63,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["node", "dist/cli/main.js", "serve", "--host", "0.0.0.0", "--port", "3000"]
+# HOST and PORT come from the environment above (flags would override them), so
+# `docker run -e PORT=8080 -p 8080:8080 fahras` moves both the server and the
+# health check. Equivalent to `serve --host 0.0.0.0 --port 3000` by default.
+CMD ["node", "dist/cli/main.js", "serve"]

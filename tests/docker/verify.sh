@@ -35,6 +35,21 @@ fail() { echo "docker verify: FAILED: $*" >&2; exit 1; }
 [ -f "$TOOLS/make-node-base-image.sh" ] || fail "missing $TOOLS/make-node-base-image.sh"
 command -v node >/dev/null || fail "node is needed on the host to check responses"
 
+# The container shares the host's network: serve on the first free port from $PORT.
+free_port=$(node -e '
+  const net = require("node:net");
+  const first = Number(process.argv[1]);
+  const tryPort = (p) => {
+    if (p > first + 50) process.exit(1);
+    const s = net.createServer();
+    s.once("error", () => tryPort(p + 1));
+    s.listen(p, "0.0.0.0", () => s.close(() => console.log(p)));
+  };
+  tryPort(first);
+' "$PORT") || fail "no free port in $PORT..$((PORT + 50)) (set FAHRAS_DOCKER_PORT)"
+[ "$free_port" = "$PORT" ] || echo "docker verify: port $PORT is busy, using $free_port"
+PORT=$free_port
+
 work=$(mktemp -d)
 ctr=''
 server_pid=''
@@ -95,15 +110,25 @@ fi
 step "building $IMAGE from $ROOT/Dockerfile"
 b0=$SECONDS
 image_built=1
-podman "${ST[@]}" build --isolation chroot --pull=never --network=host \
-  --format docker --layers=false --force-rm -t "$IMAGE" "$ROOT" \
-  || fail "image build failed (see the podman output above)"
+# --layers=false: with the vfs driver every cached layer is a full copy of the file
+# system, and the freshly imported base invalidates the cache anyway.
+if ! podman "${ST[@]}" build --isolation chroot --pull=never --network=host \
+    --format docker --layers=false --force-rm -t "$IMAGE" "$ROOT" 2>&1 | tee "$work/build.log"; then
+  if grep -q 'from lock file' "$work/build.log"; then
+    echo "docker verify: npm ci rejected package-lock.json (see 'Missing: ...' above). If the missing package" \
+      "is an optional dependency the registry cannot serve, npm >= 11.16 omits it from the lock file and then" \
+      "rejects the lock file (npm/cli#9846); \`npx npm@11.13.0 install --package-lock-only --ignore-scripts\`" \
+      "records the placeholder entry npm ci needs. Check with \`npm ci --dry-run\` on the host." >&2
+  fi
+  fail "image build failed (see the podman output above)"
+fi
 size=$(podman "${ST[@]}" image inspect --format '{{.Size}}' "$IMAGE")
 step "image built in $((SECONDS - b0))s, $((size / 1000000)) MB"
 
-podman "${ST[@]}" image inspect --format '{{json .Config}}' "$IMAGE" > "$work/config.json"
-node - "$work/config.json" <<'EOF' || fail "image configuration is not as expected"
-const c = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+podman "${ST[@]}" image inspect "$IMAGE" | node -e 'process.stdout.write(JSON.stringify(JSON.parse(require("node:fs").readFileSync(0, "utf8"))[0]))' > "$work/image.json"
+node - "$work/image.json" <<'EOF' || fail "image configuration is not as expected"
+const image = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+const c = { ...image.Config, Healthcheck: image.Healthcheck ?? image.Config?.Healthcheck };
 const problems = [];
 const user = c.User || '';
 if (!user || user === 'root' || user === '0' || user.startsWith('0:')) problems.push(`runs as root (User=${JSON.stringify(user)})`);
@@ -115,26 +140,22 @@ if (problems.length) { console.error('image ' + problems.join('; ')); process.ex
 console.log(`docker verify: config ok: user ${user}, volumes ${Object.keys(c.Volumes).join(',')}, cmd ${c.Cmd.join(' ')}`);
 EOF
 
-# The image's own CMD, serving on $PORT instead of 3000 to avoid clashes.
+# The image's own CMD, serving on $PORT instead of 3000 to avoid clashes: PORT is
+# passed in the environment, and a --port flag in the CMD, if any, is changed too.
 mapfile -d '' cmd < <(node -e '
-  const cmd = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).Cmd;
+  const cmd = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).Config.Cmd;
   const i = cmd.indexOf("--port");
-  if (i >= 0) cmd[i + 1] = process.argv[2]; else cmd.push("--port", process.argv[2]);
+  if (i >= 0) cmd[i + 1] = process.argv[2];
   process.stdout.write(cmd.map((a) => a + "\0").join(""));
-' "$work/config.json" "$PORT")
+' "$work/image.json" "$PORT")
 mapfile -d '' healthcmd < <(node -e '
-  const t = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).Healthcheck.Test;
+  const image = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+  const t = (image.Healthcheck ?? image.Config.Healthcheck).Test;
   const args = t[0] === "CMD-SHELL" ? ["/bin/sh", "-c", t[1]] : t.slice(1);
   process.stdout.write(args.map((a) => a + "\0").join(""));
-' "$work/config.json")
+' "$work/image.json")
 
 # --- 3. container ------------------------------------------------------------------
-node -e '
-  const s = require("node:net").createServer();
-  s.once("error", () => process.exit(1));
-  s.listen(Number(process.argv[1]), "0.0.0.0", () => s.close(() => process.exit(0)));
-' "$PORT" || fail "port $PORT is already in use (set FAHRAS_DOCKER_PORT to another port)"
-
 ctr=$(buildah "${ST[@]}" from --pull=never --name "fahras-verify-$$" "$IMAGE")
 step "starting container $ctr: ${cmd[*]}"
 s0=$SECONDS
@@ -188,6 +209,17 @@ const flat = JSON.stringify(body);
 const missing = [['<mark>', flat.includes('<mark>')], [id, flat.includes(id)]].filter(([, ok]) => !ok).map(([w]) => w);
 if (missing.length) { console.error(`response lacks ${missing.join(' and ')}: ${flat.slice(0, 800)}`); process.exit(1); }
 console.log(`docker verify: search ok: ${res.status}, ${text.length} bytes, contains <mark> and ${id}`);
+EOF
+
+# The search page and its static files come from src/server/public in the image.
+node --input-type=module - "$base_url" <<'EOF' || fail "the search page or its static files are missing"
+const base = process.argv[2];
+for (const [path, type] of [['/', 'text/html'], ['/static/app.js', 'javascript'], ['/static/style.css', 'text/css']]) {
+  const res = await fetch(base + path, { signal: AbortSignal.timeout(10000) });
+  const ct = res.headers.get('content-type') ?? '';
+  if (!res.ok || !ct.includes(type)) { console.error(`GET ${path} -> ${res.status} ${ct}`); process.exit(1); }
+}
+console.log('docker verify: search page and static files ok');
 EOF
 
 # --- 5. clean up -------------------------------------------------------------------
