@@ -9,6 +9,9 @@ import type { Hit, IndexStats, SearchResult } from '../search/types.js';
 import { arabicNumber, formatDate, resultCount, statusText } from './format.js';
 import { PAGE_SIZE, MAX_PAGE } from './validation.js';
 
+/** The facet key the Searcher gives documents without a source; it cannot be used as a filter. */
+const NO_SOURCE = '(none)';
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const UNESCAPES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
@@ -143,7 +146,7 @@ export function renderHit(hit: Hit, q: string): string {
   ].filter(Boolean);
   return `<li class="result">
   <h2 class="result-title"><a href="${escapeHtml(documentHref(hit.id, q))}" dir="auto">${hitTitle(hit)}</a></h2>
-  ${meta.length ? `<p class="result-meta">${meta.join('<span class="sep" aria-hidden="true"> · </span>')}</p>` : ''}
+  ${meta.length ? `<p class="result-meta">${meta.join('<span class="sep" aria-hidden="true">|</span>')}</p>` : ''}
   <p class="snippet" dir="auto">${sanitizeMarked(hit.snippet)}</p>
 </li>`;
 }
@@ -153,7 +156,9 @@ function renderFacets(result: SearchResult, s: PageState): string {
   if (entries.length === 0) return '';
   const all = entries.reduce((a, [, n]) => a + n, 0);
   const item = (label: string, n: number, source: string | undefined, active: boolean) =>
-    `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(searchHref({ ...s, source, page: 1 }))}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${escapeHtml(label)}</bdi> <span class="count">${arabicNumber(n)}</span></a></li>`;
+    source === NO_SOURCE
+      ? `<li><span class="facet static"><bdi>بدون مصدر</bdi> <span class="count">${arabicNumber(n)}</span></span></li>`
+      : `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(searchHref({ ...s, source, page: 1 }))}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${escapeHtml(label)}</bdi> <span class="count">${arabicNumber(n)}</span></a></li>`;
   return `<h2 class="facets-title">المصدر</h2><ul class="facet-list">${item('كل المصادر', all, undefined, !s.source)}${entries
     .map(([name, n]) => item(name, n, name, s.source === name))
     .join('')}</ul>`;
@@ -178,7 +183,7 @@ function renderPager(total: number, s: PageState): string {
 
 function statsFooter(stats: IndexStats | undefined): string {
   if (!stats) return '';
-  return `<p>الفهرس: ${arabicNumber(stats.documents)} وثيقة · <a href="/api/openapi.json" dir="ltr">API</a></p>`;
+  return `<p>الفهرس: ${arabicNumber(stats.documents)} وثيقة <span class="sep" aria-hidden="true">|</span> <a href="/api/openapi.json" dir="ltr">API</a></p>`;
 }
 
 export interface ResultsView {
@@ -248,7 +253,7 @@ export function documentPage(d: HighlightedDocument, q: string | undefined): str
   const body = `<article class="document" data-marks="${n}">
   <nav class="doc-nav">${back}${matches}</nav>
   <h1 class="doc-title" dir="auto">${title.html}</h1>
-  ${meta.length ? `<p class="result-meta">${meta.join('<span class="sep" aria-hidden="true"> · </span>')}</p>` : ''}
+  ${meta.length ? `<p class="result-meta">${meta.join('<span class="sep" aria-hidden="true">|</span>')}</p>` : ''}
   <div class="doc-text" dir="auto">${text}</div>
 </article>`;
   return layout({ title: `${doc.title || doc.id} — فهرس`, body, scripts: ['/static/doc.js'] });

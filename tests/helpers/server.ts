@@ -43,13 +43,13 @@ export function startTestServer(opts: Partial<ServerOptions> & { index: string }
 }
 
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
     } catch (e) {
       last = e;
     }

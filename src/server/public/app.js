@@ -7,6 +7,8 @@ const PAGE_SIZE = 10;
 const MAX_PAGE = 1001;
 const SEARCH_DELAY = 200;
 const SUGGEST_DELAY = 120;
+/** The facet key for documents without a source; not usable as a filter. */
+const NO_SOURCE = '(none)';
 
 const $ = (id) => document.getElementById(id);
 const form = $('search-form');
@@ -94,7 +96,7 @@ function hitElement(hit, q) {
   if (date) meta.push(el('time', { datetime: date.iso || undefined }, date.text));
   const metaLine = meta.length ? el('p', { class: 'result-meta' }) : undefined;
   meta.forEach((m, i) => {
-    if (i) metaLine.append(el('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '));
+    if (i) metaLine.append(el('span', { class: 'sep', 'aria-hidden': 'true' }, '|'));
     metaLine.append(m);
   });
   return el(
@@ -111,7 +113,9 @@ function facetsElement(facetCounts, s) {
   if (entries.length === 0) return [];
   const all = entries.reduce((a, [, n]) => a + n, 0);
   const item = (label, n, source, active) =>
-    el(
+    source === NO_SOURCE
+      ? el('li', {}, el('span', { class: 'facet static' }, el('bdi', {}, 'بدون مصدر'), ' ', el('span', { class: 'count' }, arabicNumber(n))))
+      : el(
       'li',
       {},
       el(
