@@ -1,6 +1,7 @@
 /** The JSON API against a real server on an ephemeral port, over an index of the seeds and the server fixture. */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
@@ -301,6 +302,31 @@ describe('errors and manners', () => {
     expect(font.headers.get('content-type')).toBe('font/woff2');
     expect((await font.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     for (const f of ['app.js', 'format.js', 'doc.js', 'style.css', 'favicon.svg']) expect((await fetch(`${base}/static/${f}`)).status, f).toBe(200);
+  });
+});
+
+describe('no input causes a 500', () => {
+  const queryChars = fc.constantFrom(...'ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى "\'-*()[]{}<>&%+=?#/\\:;,.!~^|0123456789abcXYZ\u0640\u064b\u200f\u00a0\t\n'.split(''));
+  const text = fc.array(queryChars, { maxLength: 40 }).map((a) => a.join(''));
+  it('random queries, filters and ids are answered with 200, 400 or 404', async () => {
+    await fc.assert(
+      fc.asyncProperty(text, text, fc.constantFrom('search', 'suggest', 'documents', 'page', 'doc'), async (q, other, kind) => {
+        const path =
+          kind === 'search'
+            ? `/api/search?q=${enc(q)}&source=${enc(other)}&mode=${enc(other)}`
+            : kind === 'suggest'
+              ? `/api/suggest?q=${enc(q)}&limit=${enc(other)}`
+              : kind === 'documents'
+                ? `/api/documents/${enc(q || 'x')}?q=${enc(other)}`
+                : kind === 'page'
+                  ? `/?q=${enc(q)}&page=${enc(other)}&source=${enc(other)}`
+                  : `/doc/${enc(q || 'x')}?q=${enc(other)}`;
+        const res = await fetch(base + path);
+        await res.arrayBuffer();
+        expect([200, 400, 404], path).toContain(res.status);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
