@@ -211,9 +211,7 @@ describe.concurrent('help and usage', () => {
   it.each([
     ['no query', ['search']],
     ['a limit that is not a number', ['search', 'الأمن', '--limit', 'abc']],
-    ['an unknown mode', ['search', 'الأمن', '--mode', 'some']],
     ['a date that is not YYYY-MM-DD', ['search', 'الأمن', '--from', '2024/01/01']],
-    ['--run without --queries', ['search', 'الأمن', '--run', 'x.run']],
     ['an unknown command', ['frobnicate']],
     ['eval without its required options', ['eval']],
   ])('%s is a usage error: exit 2 with a message', async (_d, args) => {
