@@ -93,3 +93,14 @@ export function normalize(text: string, options: NormalizeOptions = DEFAULT_NORM
   // Dropping marks can leave a sequence that NFKC would compose differently.
   return out.normalize('NFKC') === out ? out : normalize(out, options);
 }
+
+const INVISIBLE_AND_MARKS = /[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u0640\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * A word as a reader expects to see it in a list of suggestions: presentation
+ * forms resolved, diacritics, tatweel and invisible controls removed, but
+ * hamza, ta marbuta and alef maqsura kept (الطاقة, not الطاقه).
+ */
+export function displayForm(surface: string): string {
+  return surface.normalize('NFKC').replace(INVISIBLE_AND_MARKS, '');
+}

@@ -5,10 +5,10 @@
 import { normalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize.js';
 import { tokenize, WORD_PATTERN } from './tokenize.js';
 import { stopWordSet } from './stopwords.js';
-import { createArabicStemmer, DEFAULT_STEM_OPTIONS, rootStem, type ArabicStemmer, type StemOptions } from './stem.js';
+import { createArabicStemmer, DEFAULT_STEM_OPTIONS, PROTECTED_WORDS, ROOT_RULES, rootStem, type ArabicStemmer, type StemOptions } from './stem.js';
 
 /** Bump whenever a change to analysis changes the terms an index holds. */
-export const ANALYZER_VERSION = 1;
+export const ANALYZER_VERSION = 2;
 
 export interface AnalyzedToken {
   /** Stemmed term, the unit of matching. */
@@ -122,6 +122,6 @@ export class Analyzer {
 
   /** A stable fingerprint of everything that decides the terms of an index. */
   fingerprint(): string {
-    return JSON.stringify({ v: ANALYZER_VERSION, s: this.settings, stops: [...this.stopWords].sort() });
+    return JSON.stringify({ v: ANALYZER_VERSION, s: this.settings, stops: [...this.stopWords].sort(), protected: PROTECTED_WORDS, roots: ROOT_RULES });
   }
 }

@@ -12,7 +12,7 @@
  */
 import StemmerBase from 'natural/lib/natural/stemmers/stemmer.js';
 import { normalize } from './normalize.js';
-import { tokenize } from './tokenize.js';
+import { tokenize, WORD_PATTERN } from './tokenize.js';
 
 export interface StemOptions {
   /** Article prefixes, tried longest first. */
@@ -79,6 +79,8 @@ const ROOT_SUFFIXES = ['تموها', 'تما', 'تهم', 'تها', 'كما', 'ه
  * and more suffixes go, down to three letters. It conflates more than the light
  * stem (يقع/تقع/واقع، أرسل/رسول) and is scored as a lighter, third term.
  */
+export const ROOT_RULES = { prefixes: ROOT_PREFIXES, suffixes: ROOT_SUFFIXES } as const;
+
 export function rootStem(stem: string): string {
   if (stem.length <= 3 || !/^[\u0621-\u064a]+$/.test(stem)) return stem;
   let w = stem;
@@ -142,9 +144,10 @@ export function createArabicStemmer(stopWords: ReadonlySet<string>, protectedWor
   stemmer.tokenizeAndStem = (text: string, keepStops = false) => {
     const out: string[] = [];
     for (const t of tokenize(text)) {
-      const norm = normalize(t.surface);
-      if (!norm || (!keepStops && stopWords.has(norm))) continue;
-      out.push(stemmer.stem(norm));
+      // A ligature such as ﷺ normalizes to several words.
+      for (const norm of normalize(t.surface).match(WORD_PATTERN) ?? []) {
+        if (keepStops || !stopWords.has(norm)) out.push(stemmer.stem(norm));
+      }
     }
     return out;
   };

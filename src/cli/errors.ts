@@ -14,6 +14,7 @@ export class CliError extends Error {
 
 /** Turns the library's own errors into CLI errors; anything else passes through. */
 export function asCliError(e: unknown): unknown {
+  if (e instanceof Error && e.name === 'QueryError') return new CliError(e.message, EXIT_USAGE);
   if (e instanceof Error && ['IndexError', 'BuildError', 'DocumentLoadError'].includes(e.name)) return new CliError(e.message);
   if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).code === 'string') {
     const err = e as NodeJS.ErrnoException;

@@ -4,11 +4,14 @@
  * Exit codes: 0 success, 1 the work failed (bad index, unreadable input…), 2 usage error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runIndex } from './index-command.js';
-import { runSearch } from './search-command.js';
-import { runEval } from './eval-command.js';
-import { runServe, runStart } from './serve-command.js';
 import { CliError, EXIT_USAGE } from './errors.js';
+
+// Each command's module (and the web server's) loads only when that command runs.
+const runIndex = async (...a: Parameters<typeof import('./index-command.js').runIndex>) => (await import('./index-command.js')).runIndex(...a);
+const runSearch = async (...a: Parameters<typeof import('./search-command.js').runSearch>) => (await import('./search-command.js')).runSearch(...a);
+const runEval = async (...a: Parameters<typeof import('./eval-command.js').runEval>) => (await import('./eval-command.js')).runEval(...a);
+const runServe = async (...a: Parameters<typeof import('./serve-command.js').runServe>) => (await import('./serve-command.js')).runServe(...a);
+const runStart = async (...a: Parameters<typeof import('./serve-command.js').runStart>) => (await import('./serve-command.js')).runStart(...a);
 
 function integer(min: number, max: number) {
   return (value: string): number => {

@@ -2,6 +2,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { openIndex, type Searcher } from '../search/searcher.js';
 import type { MatchMode, SearchResult } from '../search/types.js';
 import { readQueries, runLine } from '../eval/trec.js';
+import { parseDate } from '../index/dates.js';
 import { CliError, EXIT_USAGE, asCliError } from './errors.js';
 
 export interface SearchCommandOptions {
@@ -17,7 +18,6 @@ export interface SearchCommandOptions {
   run?: string;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Terminal rendering: <mark> becomes bold, entities are decoded. */
 export function toTerminal(html: string, color: boolean): string {
@@ -53,7 +53,7 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
   if (opts.run && !opts.queries) throw new CliError('--run needs --queries', EXIT_USAGE);
   if (opts.queries && !opts.run) throw new CliError('--queries needs --run <file> to write the run to', EXIT_USAGE);
   for (const [k, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
-    if (v !== undefined && !ISO.test(v)) throw new CliError(`${k} must be a date like 2015-08-01`, EXIT_USAGE);
+    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parseDate(v) === undefined)) throw new CliError(`${k} must be a calendar date like 2015-08-01`, EXIT_USAGE);
   }
   if (query !== undefined && query.length > 512) throw new CliError('the query is too long (at most 512 characters)', EXIT_USAGE);
   let searcher: Searcher;

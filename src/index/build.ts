@@ -3,11 +3,10 @@
  * forms, per-document lengths and metadata, and a compressed document store;
  * then persists it atomically as a new generation of the output folder.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { deflateRawSync, constants as zc } from 'node:zlib';
+import { mkdirSync } from 'node:fs';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
+import { WORD_PATTERN } from '../analysis/tokenize.js';
+import { displayForm } from '../analysis/normalize.js';
 import { Growable } from './growable.js';
 import { varintLength, writeVarint } from './varint.js';
 import { loadDocuments, type LoadProblem, type SourceDocument } from './documents.js';
@@ -18,13 +17,14 @@ import {
   ARRAYS_FILE,
   IDS_FILE,
   LEXICON_FILE,
+  DISPLAY_FILE,
   MANIFEST_FILE,
   POSTINGS_FILE,
-  STORE_DICT_FILE,
-  STORE_FILE,
   packArrays,
   type Manifest,
 } from './format.js';
+import { writeWhole } from './files.js';
+import { DocumentStoreWriter } from './store.js';
 import { commitGeneration, discardGeneration, newGenerationDir } from './generations.js';
 
 export class BuildError extends Error {
@@ -32,21 +32,23 @@ export class BuildError extends Error {
 }
 
 /** Field frequencies share one byte: text in the low 6 bits, title in the top 2. */
+/** Distinct surface words remembered during a build before the memo starts afresh. */
+const SURFACE_CACHE_LIMIT = 2_000_000;
+
 export const MAX_TEXT_TF = 63;
 export const MAX_TITLE_TF = 3;
 export function packFrequencies(tfTitle: number, tfText: number): number {
   return Math.min(tfText, MAX_TEXT_TF) | (Math.min(tfTitle, MAX_TITLE_TF) << 6);
 }
 
-const DICT_SAMPLE_DOCS = 64;
-const DICT_BYTES = 32 * 1024;
-const STORE_FLUSH_BYTES = 4 << 20;
 
 /** Accumulates the postings of one term namespace (stems or surface forms) in document order. */
 class Namespace {
   readonly ids = new Map<string, number>();
   readonly terms: string[] = [];
   readonly df = new Growable(Uint32Array);
+  /** Readable spelling of each term (surface forms only): the first spelling seen. */
+  readonly display: string[] = [];
   readonly postTerm = new Growable(Uint32Array, 1 << 16);
   readonly postFreq = new Growable(Uint8Array, 1 << 16);
   /** postTerm index where each document's postings begin (plus the end). */
@@ -63,20 +65,39 @@ class Namespace {
     return id;
   }
 
-  addDocument(title: Map<number, number>, text: Map<number, number>): void {
+  /** Per-term frequencies of the document being added, by field, and the terms it touched. */
+  private tfTitle = new Uint16Array(1024);
+  private tfText = new Uint16Array(1024);
+  private touched: number[] = [];
+
+  /** Counts one occurrence of term `id` in the title (field 0) or text (field 1). */
+  count(id: number, field: 0 | 1): void {
+    if (id >= this.tfTitle.length) {
+      const grow = (a: Uint16Array) => {
+        const b = new Uint16Array(Math.max(id + 1, a.length * 2));
+        b.set(a);
+        return b;
+      };
+      this.tfTitle = grow(this.tfTitle);
+      this.tfText = grow(this.tfText);
+    }
+    if (this.tfTitle[id] === 0 && this.tfText[id] === 0) this.touched.push(id);
+    const tf = field === 0 ? this.tfTitle : this.tfText;
+    if (tf[id] < 0xffff) tf[id]++;
+  }
+
+  /** Turns the counts of the current document into its postings. */
+  endDocument(): void {
     this.docStart.push(this.postTerm.length);
-    for (const [t, tfText] of text) {
-      this.postTerm.push(t);
-      this.postFreq.push(packFrequencies(title.get(t) ?? 0, tfText));
-    }
-    for (const [t, tfTitle] of title) {
-      if (text.has(t)) continue;
-      this.postTerm.push(t);
-      this.postFreq.push(packFrequencies(tfTitle, 0));
-    }
     const df = this.df.view();
-    for (const t of text.keys()) df[t]++;
-    for (const t of title.keys()) if (!text.has(t)) df[t]++;
+    for (const t of this.touched) {
+      this.postTerm.push(t);
+      this.postFreq.push(packFrequencies(this.tfTitle[t], this.tfText[t]));
+      df[t]++;
+      this.tfTitle[t] = 0;
+      this.tfText[t] = 0;
+    }
+    this.touched.length = 0;
   }
 
   /**
@@ -129,58 +150,6 @@ class Namespace {
   }
 }
 
-function countTerms(ns: Namespace, values: string[]): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const v of values) {
-    const id = ns.idOf(v);
-    m.set(id, (m.get(id) ?? 0) + 1);
-  }
-  return m;
-}
-
-/** Writes a file in chunks while hashing it. */
-class HashedFile {
-  private fd: number;
-  private hash = createHash('sha256');
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  bytes = 0;
-
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'w');
-  }
-
-  write(buf: Uint8Array): void {
-    this.pending.push(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
-    this.pendingBytes += buf.byteLength;
-    if (this.pendingBytes >= STORE_FLUSH_BYTES) this.flush();
-  }
-
-  private flush(): void {
-    if (!this.pendingBytes) return;
-    const b = Buffer.concat(this.pending, this.pendingBytes);
-    this.hash.update(b);
-    let off = 0;
-    while (off < b.length) off += writeSync(this.fd, b, off);
-    this.bytes += b.length;
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-
-  close(): { bytes: number; sha256: string } {
-    this.flush();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    return { bytes: this.bytes, sha256: this.hash.digest('hex') };
-  }
-}
-
-function writeWhole(dir: string, name: string, data: Uint8Array | string): { bytes: number; sha256: string } {
-  const f = new HashedFile(join(dir, name));
-  f.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-  return f.close();
-}
-
 export interface BuildProgress {
   documents: number;
   skipped: number;
@@ -225,17 +194,66 @@ export class IndexBuilder {
     this.sources.set('', 0);
   }
 
+  /**
+   * Term ids of each distinct surface word seen so far: an offset into
+   * `forms`, which holds [n, stem, norm, root, stem, norm, root…] (n = 0 for
+   * stop words). Each distinct word is analysed once per build.
+   */
+  private surfaceForms = new Map<string, number>();
+  private forms = new Growable(Int32Array, 1 << 16);
+
+  private learn(surface: string): number {
+    if (this.surfaceForms.size >= SURFACE_CACHE_LIMIT) {
+      this.surfaceForms.clear();
+      this.forms = new Growable(Int32Array, 1 << 16);
+    }
+    const f = this.analyzer.forms(surface);
+    const at = this.forms.length;
+    let n = 0;
+    this.forms.push(0);
+    for (let i = 0; i < f.norms.length; i++) {
+      if (f.stops[i]) continue;
+      this.forms.push(this.stems.idOf(f.terms[i]));
+      const norm = this.norms.idOf(f.norms[i]);
+      if (norm === this.norms.display.length) this.norms.display.push(f.norms.length === 1 ? displayForm(surface) : f.norms[i]);
+      this.forms.push(norm);
+      this.forms.push(this.roots.idOf(f.roots[i]));
+      n++;
+    }
+    this.forms.view()[at] = n;
+    this.surfaceForms.set(surface, at);
+    return at;
+  }
+
+  /** Counts the terms of one field; returns its length in (non-stop) words. */
+  private scan(text: string, field: 0 | 1): number {
+    const re = new RegExp(WORD_PATTERN.source, WORD_PATTERN.flags);
+    let length = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const at = this.surfaceForms.get(m[0]) ?? this.learn(m[0]);
+      const forms = this.forms.view();
+      const n = forms[at];
+      for (let i = 0, p = at + 1; i < n; i++, p += 3) {
+        this.stems.count(forms[p], field);
+        this.norms.count(forms[p + 1], field);
+        this.roots.count(forms[p + 2], field);
+      }
+      length += n;
+    }
+    return length;
+  }
+
   add(doc: SourceDocument): void {
-    const title = this.analyzer.analyze(doc.title);
-    const text = this.analyzer.analyze(doc.text);
-    this.stems.addDocument(countTerms(this.stems, title.map((t) => t.term)), countTerms(this.stems, text.map((t) => t.term)));
-    this.norms.addDocument(countTerms(this.norms, title.map((t) => t.norm)), countTerms(this.norms, text.map((t) => t.norm)));
-    this.roots.addDocument(countTerms(this.roots, title.map((t) => t.root)), countTerms(this.roots, text.map((t) => t.root)));
+    const titleLength = this.scan(doc.title, 0);
+    const textLength = this.scan(doc.text, 1);
+    this.stems.endDocument();
+    this.norms.endDocument();
+    this.roots.endDocument();
     this.ids.push(doc.id);
-    this.titleLength.push(title.length);
-    this.textLength.push(text.length);
-    this.titleTotal += title.length;
-    this.textTotal += text.length;
+    this.titleLength.push(titleLength);
+    this.textLength.push(textLength);
+    this.titleTotal += titleLength;
+    this.textTotal += textLength;
     const source = typeof doc.metadata.source === 'string' ? doc.metadata.source : '';
     let sid = this.sources.get(source);
     if (sid === undefined) {
@@ -262,6 +280,7 @@ export class IndexBuilder {
     const lines = (ns: Namespace, order: number[]) => order.map((t) => ns.terms[t] + '\n').join('');
     const lexicon = lines(this.stems, s.order) + lines(this.norms, n.order) + lines(this.roots, r.order);
     files[LEXICON_FILE] = writeWhole(dir, LEXICON_FILE, lexicon);
+    files[DISPLAY_FILE] = writeWhole(dir, DISPLAY_FILE, n.order.map((t) => this.norms.display[t] + '\n').join(''));
     files[IDS_FILE] = writeWhole(dir, IDS_FILE, JSON.stringify(this.ids));
     const { buffer, entries } = packArrays({
       stemDf: s.df,
@@ -294,46 +313,6 @@ export class IndexBuilder {
   }
 }
 
-/** Compresses documents one by one against a preset dictionary sampled from the first documents. */
-class DocumentStore {
-  private file: HashedFile;
-  private dict: Buffer | undefined;
-  private pending: SourceDocument[] = [];
-  readonly offsets = new Growable(Float64Array);
-
-  constructor(private readonly dir: string) {
-    this.file = new HashedFile(join(dir, STORE_FILE));
-    this.offsets.push(0);
-  }
-
-  add(doc: SourceDocument): void {
-    if (this.dict) this.write(doc);
-    else {
-      this.pending.push(doc);
-      if (this.pending.length >= DICT_SAMPLE_DOCS) this.seal();
-    }
-  }
-
-  private seal(): void {
-    const sample = Buffer.from(this.pending.map((d) => `${d.title}\n${d.text}`).join('\n'), 'utf8');
-    this.dict = sample.subarray(Math.max(0, sample.length - DICT_BYTES));
-    for (const d of this.pending) this.write(d);
-    this.pending = [];
-  }
-
-  private write(doc: SourceDocument): void {
-    const json = Buffer.from(JSON.stringify({ id: doc.id, title: doc.title, text: doc.text, metadata: doc.metadata }), 'utf8');
-    const z = deflateRawSync(json, { dictionary: this.dict, level: 6, strategy: zc.Z_DEFAULT_STRATEGY });
-    this.file.write(z);
-    this.offsets.push(this.offsets.get(this.offsets.length - 1) + z.length);
-  }
-
-  close(): Record<string, { bytes: number; sha256: string }> {
-    if (!this.dict) this.seal();
-    return { [STORE_FILE]: this.file.close(), [STORE_DICT_FILE]: writeWhole(this.dir, STORE_DICT_FILE, this.dict ?? Buffer.alloc(0)) };
-  }
-}
-
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const t0 = performance.now();
   const analyzer = options.analyzer ?? new Analyzer();
@@ -348,8 +327,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 }
 
 async function buildInto(options: BuildOptions, analyzer: Analyzer, tmpDir: string, generation: string, t0: number): Promise<BuildSummary> {
+  const store = new DocumentStoreWriter(tmpDir);
+  try {
+    return await fill(options, analyzer, tmpDir, generation, t0, store);
+  } catch (e) {
+    await store.abort();
+    throw e;
+  }
+}
+
+async function fill(options: BuildOptions, analyzer: Analyzer, tmpDir: string, generation: string, t0: number, store: DocumentStoreWriter): Promise<BuildSummary> {
   const builder = new IndexBuilder(analyzer);
-  const store = new DocumentStore(tmpDir);
   const problems: LoadProblem[] = [];
   let skipped = 0;
   const progress: BuildProgress = { documents: 0, skipped: 0, bytesRead: 0 };
@@ -364,7 +352,7 @@ async function buildInto(options: BuildOptions, analyzer: Analyzer, tmpDir: stri
     },
   })) {
     builder.add(doc);
-    store.add(doc);
+    await store.add(doc);
     progress.documents = builder.count;
     if (builder.count % 500 === 0) options.onProgress?.(progress);
   }
@@ -372,7 +360,7 @@ async function buildInto(options: BuildOptions, analyzer: Analyzer, tmpDir: stri
   if (builder.count === 0) {
     throw new BuildError(`no documents to index in ${options.input}${skipped ? ` (${skipped} skipped, see the messages above)` : ''}`);
   }
-  const storeFiles = store.close();
+  const storeFiles = await store.close();
   const written = builder.writeIndex(tmpDir, { storeOffset: store.offsets.toArray() });
   const manifest: Manifest = {
     format: FORMAT_VERSION,

@@ -106,16 +106,16 @@ async function* lines(stream: Readable): AsyncGenerator<[Buffer, number]> {
   let rest: Buffer = Buffer.alloc(0);
   let n = 0;
   for await (const chunk of stream) {
-    let buf: Buffer = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const buf: Buffer = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
     let from = 0;
     for (let i = buf.indexOf(10, from); i !== -1; i = buf.indexOf(10, from)) {
-      yield [buf.subarray(from, i), ++n];
+      n++;
+      yield [buf.subarray(from, i), n];
       from = i + 1;
     }
     rest = Buffer.from(buf.subarray(from));
-    buf = rest;
   }
-  if (rest.length) yield [rest, ++n];
+  if (rest.length) yield [rest, n + 1];
 }
 
 const RESERVED = new Set(['id', 'title', 'text']);

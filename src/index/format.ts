@@ -6,6 +6,7 @@
  *     manifest.json             versions, settings hash, counts, checksums, array layout
  *     arrays.bin                typed arrays (document lengths, sources, dates, lexicon offsets)
  *     lexicon.txt               the term dictionaries (stems, surface forms, roots), each sorted, one term a line
+ *     display.txt               a readable spelling of each surface form, in lexicon order
  *     postings.bin              per term: varint doc-id gaps, each followed by a byte of field frequencies
  *     store.bin                 each document as deflated JSON (preset dictionary: store-dict.bin)
  *     store-dict.bin
@@ -14,12 +15,13 @@
  * A build writes a new generation beside the live one, then swaps CURRENT with
  * a rename, so a crash at any moment leaves the previous index whole.
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';
 export const ARRAYS_FILE = 'arrays.bin';
 export const LEXICON_FILE = 'lexicon.txt';
+export const DISPLAY_FILE = 'display.txt';
 export const POSTINGS_FILE = 'postings.bin';
 export const STORE_FILE = 'store.bin';
 export const STORE_DICT_FILE = 'store-dict.bin';

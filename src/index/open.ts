@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
-import { ARRAYS_FILE, FORMAT_VERSION, IDS_FILE, LEXICON_FILE, MANIFEST_FILE, POSTINGS_FILE, STORE_DICT_FILE, STORE_FILE, unpackArrays, type Manifest } from './format.js';
+import { ARRAYS_FILE, DISPLAY_FILE, FORMAT_VERSION, IDS_FILE, LEXICON_FILE, MANIFEST_FILE, POSTINGS_FILE, STORE_DICT_FILE, STORE_FILE, unpackArrays, type Manifest } from './format.js';
 import { currentGeneration } from './generations.js';
 import { settingsHash } from './settings.js';
 
@@ -26,9 +26,13 @@ export interface Lexicon {
 
 export interface IndexData {
   dir: string;
+  /** The generation folder's name (what CURRENT named when the index was opened). */
+  generation: string;
   manifest: Manifest;
   stems: Lexicon;
   norms: Lexicon;
+  /** Readable spelling of each surface form, parallel to `norms.terms`. */
+  normDisplay: string[];
   roots: Lexicon;
   postings: Buffer;
   ids: string[];
@@ -100,6 +104,9 @@ export function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()):
     lex.pop(); // every term ends with a newline
     const termCount = manifest.stemTerms + manifest.normTerms + manifest.rootTerms;
     if (lex.length !== termCount) throw new IndexError(`index at ${dir} is damaged: the lexicon has ${lex.length} terms, expected ${termCount}; ${REBUILD}`);
+    const normDisplay = readChecked(genDir, manifest, DISPLAY_FILE).toString('utf8').split('\n');
+    normDisplay.pop();
+    if (normDisplay.length !== manifest.normTerms) throw new IndexError(`index at ${dir} is damaged: ${DISPLAY_FILE} has ${normDisplay.length} lines, expected ${manifest.normTerms}; ${REBUILD}`);
     const ids = JSON.parse(readChecked(genDir, manifest, IDS_FILE).toString('utf8')) as string[];
     if (!Array.isArray(ids) || ids.length !== manifest.documents) throw new IndexError(`index at ${dir} is damaged: ${IDS_FILE} does not hold ${manifest.documents} ids; ${REBUILD}`);
     const postings = readChecked(genDir, manifest, POSTINGS_FILE);
@@ -116,9 +123,11 @@ export function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()):
     const a = arrays as Record<string, never>;
     return {
       dir,
+      generation: basename(genDir),
       manifest,
       stems: lexicon(lex.slice(0, manifest.stemTerms), a.stemDf, a.stemStart, a.stemEnd),
       norms: lexicon(lex.slice(manifest.stemTerms, manifest.stemTerms + manifest.normTerms), a.normDf, a.normStart, a.normEnd),
+      normDisplay,
       roots: lexicon(lex.slice(manifest.stemTerms + manifest.normTerms), a.rootDf, a.rootStart, a.rootEnd),
       postings,
       ids,

@@ -11,6 +11,8 @@ import type { Span } from './types.js';
 export interface Matcher {
   terms: ReadonlySet<string>;
   norms: ReadonlySet<string>;
+  /** Root-level forms: a word matched only through its root is marked too. */
+  roots: ReadonlySet<string>;
   prefixes: readonly string[];
 }
 
@@ -18,6 +20,7 @@ export function matcherFor(q: ParsedQuery): Matcher {
   return {
     terms: new Set(q.words.flatMap((w) => [w.term, ...w.alternates])),
     norms: new Set(q.words.map((w) => w.norm)),
+    roots: new Set(q.words.map((w) => w.root)),
     prefixes: q.prefixes,
   };
 }
@@ -26,6 +29,7 @@ export function matcherFor(q: ParsedQuery): Matcher {
 export function matchKey(t: AnalyzedToken, m: Matcher): string | undefined {
   if (t.stop) return undefined;
   if (m.terms.has(t.term) || m.norms.has(t.norm)) return t.term;
+  if (m.roots.has(t.root)) return `√${t.root}`;
   for (const p of m.prefixes) if (t.norm.startsWith(p)) return `${p}*`;
   return undefined;
 }
@@ -99,7 +103,7 @@ export function snippet(analyzer: Analyzer, text: string, m: Matcher, opt: Snipp
     }
   });
   const merged = mergeSpans(spans);
-  if (words.length === 0) return { html: escapeHtml(text.slice(0, 200)), spans: merged };
+  if (words.length === 0) return { html: escapeHtml(Array.from(text).slice(0, 200).join('')), spans: merged };
   const W = Math.max(1, opt.window);
   const frame = (s: number): [number, number] => [s, Math.min(words.length, s + W)];
   let chosen: [number, number][] = [];

@@ -31,6 +31,11 @@ export interface ParsedQuery {
 
 const MIN_PREFIX = 2;
 
+/** A search request the library cannot run as given (bad paging or filter values). */
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+
 /** Splits the raw query into items: quoted phrases and whitespace-separated words. */
 export function splitQuery(raw: string): { kind: 'phrase' | 'word'; text: string }[] {
   const items: { kind: 'phrase' | 'word'; text: string }[] = [];

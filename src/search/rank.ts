@@ -7,6 +7,7 @@
  */
 import type { IndexData, Lexicon } from '../index/open.js';
 import type { ParsedQuery } from './query.js';
+import { NO_DATE } from '../index/dates.js';
 
 export interface RankParams {
   k1: number;
@@ -215,7 +216,7 @@ export class Ranker {
       if (((this.mask[doc] & need) >>> 0) !== need) continue;
       if (banned.size && banned.has(doc)) continue;
       if (fromDay !== undefined && !(data.date[doc] >= fromDay)) continue;
-      if (toDay !== undefined && !(data.date[doc] <= toDay)) continue;
+      if (toDay !== undefined && (data.date[doc] === NO_DATE || data.date[doc] > toDay)) continue;
       if (phrases.length && req.verify && !req.verify(doc)) continue;
       const sid = data.source[doc];
       sourceCounts.set(sid, (sourceCounts.get(sid) ?? 0) + 1);

@@ -9,7 +9,7 @@ import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { closeIndexData, openIndexData, type IndexData } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
-import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, Ranker, type RankFilters, type RankParams } from './rank.js';
 import { markup, matcherFor, matchSpans, snippet } from './highlight.js';
 import type { Hit, IndexStats, SearchOptions, SearchResult, Span, StoredDocument, Suggestion } from './types.js';
@@ -19,6 +19,15 @@ export interface HighlightedDocument {
   titleHighlighted: string;
   textHighlighted: string;
   highlights: { title: Span[]; text: Span[] };
+}
+
+/** The facet name (and source filter value) of documents that have no source. */
+export const NO_SOURCE = '(none)';
+export const MAX_LIMIT = 1000;
+export const MAX_OFFSET = 100_000;
+
+function elapsed(t0: number): number {
+  return Math.round((performance.now() - t0) * 1000) / 1000;
 }
 
 export class Searcher {
@@ -56,13 +65,19 @@ export class Searcher {
   private filtersFor(opts: SearchOptions): RankFilters | undefined {
     const f = opts.filters ?? {};
     const out: RankFilters = {};
+    for (const key of ['from', 'to'] as const) {
+      const value = f[key];
+      if (value === undefined) continue;
+      const day = parseDate(value);
+      if (day === undefined) throw new QueryError(`"${key}" must be a calendar date like 2015-08-01, not "${value}"`);
+      if (key === 'from') out.fromDay = day;
+      else out.toDay = day;
+    }
     if (f.source !== undefined) {
-      const sid = this.data.manifest.sources.indexOf(f.source);
+      const sid = f.source === NO_SOURCE ? 0 : this.data.manifest.sources.indexOf(f.source);
       if (sid < 0) return undefined; // no document has that source
       out.source = sid;
     }
-    if (f.from !== undefined) out.fromDay = parseDate(f.from);
-    if (f.to !== undefined) out.toDay = parseDate(f.to);
     return out;
   }
 
@@ -76,10 +91,12 @@ export class Searcher {
     const t0 = performance.now();
     const limit = opts.limit ?? 10;
     const offset = opts.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT) throw new QueryError(`"limit" must be a whole number from 0 to ${MAX_LIMIT}`);
+    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw new QueryError(`"offset" must be a whole number from 0 to ${MAX_OFFSET}`);
     const q = parseQuery(query, this.analyzer);
     const filters = this.filtersFor(opts);
     const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
-    if (isEmptyQuery(q)) return { ...empty, took_ms: performance.now() - t0 };
+    if (isEmptyQuery(q)) return { ...empty, took_ms: elapsed(t0) };
     const r = this.ranker.rank({
       query: q,
       all: opts.mode === 'all',
@@ -88,8 +105,8 @@ export class Searcher {
       verify: q.phrases.length ? (doc) => this.phrasesMatch(q, doc) : undefined,
     });
     const facets: Record<string, number> = {};
-    for (const [sid, n] of r.sourceCounts) facets[this.data.manifest.sources[sid] || '(none)'] = n;
-    if (!filters) return { ...empty, facets: { source: facets }, took_ms: performance.now() - t0 };
+    for (const [sid, n] of r.sourceCounts) facets[this.data.manifest.sources[sid] || NO_SOURCE] = n;
+    if (!filters) return { ...empty, facets: { source: facets }, took_ms: elapsed(t0) };
     const matcher = matcherFor(q);
     const withSnippets = opts.snippets !== false;
     const hits: Hit[] = [];
@@ -118,7 +135,7 @@ export class Searcher {
       const dym = this.didYouMean(q);
       if (dym) result.didYouMean = dym;
     }
-    result.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
+    result.took_ms = elapsed(t0);
     return result;
   }
 
@@ -141,8 +158,8 @@ export class Searcher {
     const norm = this.analyzer.normalize(m[2]).replace(/[^\p{L}\p{N}]/gu, '');
     if (!norm) return [];
     const terms = this.ranker.expandPrefix(norm, limit);
-    const { norms } = this.data;
-    return terms.map((t) => ({ term: norms.terms[t], query: head + norms.terms[t], count: norms.df[t] }));
+    const { norms, normDisplay } = this.data;
+    return terms.map((t) => ({ term: normDisplay[t], query: head + normDisplay[t], count: norms.df[t] }));
   }
 
   /** A spelling with matches for the words of a query that matched nothing. */
@@ -165,25 +182,26 @@ export class Searcher {
     return this.ranker.rank({ query: parseQuery(suggestion, this.analyzer), all: false, filters: {}, k: 0 }).total > 0 ? suggestion : undefined;
   }
 
+  /** The readable spelling of the most frequent surface form within one or two edits of `norm`. */
   private nearest(norm: string): string | undefined {
     if (norm.length < 3) return undefined;
     if (!this.fuzzy) {
       // MiniSearch's radix tree answers edit-distance lookups; built on first use.
       const { terms, df } = this.data.norms;
       const map = new SearchableMap<number>();
-      for (let i = 0; i < terms.length; i++) if (df[i] >= 2 || terms.length < 50_000) map.set(terms[i], df[i]);
+      for (let i = 0; i < terms.length; i++) if (df[i] >= 2 || terms.length < 50_000) map.set(terms[i], i);
       this.fuzzy = map;
     }
-    const found = this.fuzzy.fuzzyGet(norm, norm.length <= 4 ? 1 : 2);
-    let best: string | undefined;
-    let bestKey: [number, number] = [Infinity, 0];
-    for (const [term, [freq, dist]] of found) {
-      if (dist < bestKey[0] || (dist === bestKey[0] && freq > bestKey[1])) {
-        best = term;
-        bestKey = [dist, freq];
+    const { df } = this.data.norms;
+    let best: number | undefined;
+    let bestDist = Infinity;
+    for (const [, [i, dist]] of this.fuzzy.fuzzyGet(norm, norm.length <= 4 ? 1 : 2)) {
+      if (dist < bestDist || (dist === bestDist && df[i] > df[best!])) {
+        best = i;
+        bestDist = dist;
       }
     }
-    return best;
+    return best === undefined ? undefined : this.data.normDisplay[best];
   }
 
   stats(): IndexStats {

@@ -1,0 +1,61 @@
+/** Index files written in chunks while hashed, then synced to disk. */
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface FileRecord {
+  bytes: number;
+  sha256: string;
+}
+
+const FLUSH_BYTES = 4 << 20;
+
+export class HashedFile {
+  private fd: number;
+  private hash = createHash('sha256');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  bytes = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  write(buf: Uint8Array): void {
+    this.pending.push(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+    this.pendingBytes += buf.byteLength;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.pendingBytes) return;
+    const b = Buffer.concat(this.pending, this.pendingBytes);
+    this.hash.update(b);
+    let off = 0;
+    while (off < b.length) off += writeSync(this.fd, b, off);
+    this.bytes += b.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  close(): FileRecord {
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    return { bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+
+  abandon(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+}
+
+export function writeWhole(dir: string, name: string, data: Uint8Array | string): FileRecord {
+  const f = new HashedFile(join(dir, name));
+  f.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  return f.close();
+}

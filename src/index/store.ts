@@ -1,0 +1,133 @@
+/**
+ * The document store: every document as deflated JSON against a preset
+ * dictionary sampled from the first documents, so a single document can be
+ * read back without its neighbours. Compression runs on a worker thread, in
+ * batches, while the main thread analyses the next documents; results are
+ * written in document order.
+ */
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { SourceDocument } from './documents.js';
+import { Growable } from './growable.js';
+import { HashedFile, writeWhole, type FileRecord } from './files.js';
+import { STORE_DICT_FILE, STORE_FILE } from './format.js';
+
+const DICT_SAMPLE_DOCS = 64;
+const DICT_BYTES = 16 * 1024;
+/** Level 4 against a 16 KiB dictionary: ratio 3.1 on Arabic news at about half the cost of level 6 with 32 KiB. */
+export const STORE_LEVEL = 4;
+const BATCH = 256;
+const MAX_IN_FLIGHT = 6;
+
+/** The worker: deflates each JSON string of a batch and sends back one buffer and the lengths. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { deflateRawSync } = require('node:zlib');
+const dictionary = Buffer.from(workerData.dict);
+parentPort.on('message', ({ seq, docs }) => {
+  const parts = docs.map((d) => deflateRawSync(Buffer.from(d, 'utf8'), { dictionary, level: workerData.level }));
+  const lengths = new Uint32Array(parts.map((p) => p.length));
+  const data = Buffer.concat(parts);
+  parentPort.postMessage({ seq, data, lengths });
+});
+`;
+
+function serialize(doc: SourceDocument): string {
+  return JSON.stringify({ id: doc.id, title: doc.title, text: doc.text, metadata: doc.metadata });
+}
+
+export class DocumentStoreWriter {
+  private readonly file: HashedFile;
+  private dict: Buffer | undefined;
+  private pending: SourceDocument[] = [];
+  private batch: string[] = [];
+  private worker: Worker | undefined;
+  private nextSeq = 0;
+  private writeSeq = 0;
+  private results = new Map<number, { data: Uint8Array; lengths: Uint32Array }>();
+  private waiters: (() => void)[] = [];
+  private failure: Error | undefined;
+  readonly offsets = new Growable(Float64Array);
+
+  constructor(private readonly dir: string) {
+    this.file = new HashedFile(join(dir, STORE_FILE));
+    this.offsets.push(0);
+  }
+
+  /** Queues a document; resolves at once unless too many batches are in flight. */
+  async add(doc: SourceDocument): Promise<void> {
+    if (!this.dict) {
+      this.pending.push(doc);
+      if (this.pending.length >= DICT_SAMPLE_DOCS) this.seal();
+      return;
+    }
+    this.batch.push(serialize(doc));
+    if (this.batch.length >= BATCH) await this.flushBatch();
+  }
+
+  private seal(): void {
+    const sample = Buffer.from(this.pending.map((d) => `${d.title}\n${d.text}`).join('\n'), 'utf8');
+    this.dict = Buffer.from(sample.subarray(Math.max(0, sample.length - DICT_BYTES)));
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dict: this.dict, level: STORE_LEVEL } });
+    this.worker.on('message', (m: { seq: number; data: Uint8Array; lengths: Uint32Array }) => {
+      this.results.set(m.seq, m);
+      this.drain();
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      this.wake();
+    });
+    this.batch = this.pending.map(serialize);
+    this.pending = [];
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Writes every finished batch that is next in order. */
+  private drain(): void {
+    for (let r = this.results.get(this.writeSeq); r; r = this.results.get(this.writeSeq)) {
+      this.results.delete(this.writeSeq++);
+      this.file.write(r.data);
+      let off = this.offsets.get(this.offsets.length - 1);
+      for (const len of r.lengths) this.offsets.push((off += len));
+    }
+    this.wake();
+  }
+
+  private async waitUntil(cond: () => boolean): Promise<void> {
+    while (!cond()) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private async flushBatch(): Promise<void> {
+    if (!this.batch.length) return;
+    this.worker!.postMessage({ seq: this.nextSeq++, docs: this.batch });
+    this.batch = [];
+    await this.waitUntil(() => this.nextSeq - this.writeSeq <= MAX_IN_FLIGHT);
+  }
+
+  /** Waits for every batch, closes the files and returns their records. */
+  async close(): Promise<Record<string, FileRecord>> {
+    try {
+      if (!this.dict) this.seal();
+      await this.flushBatch();
+      await this.waitUntil(() => this.writeSeq === this.nextSeq);
+    } finally {
+      await this.worker?.terminate();
+    }
+    return { [STORE_FILE]: this.file.close(), [STORE_DICT_FILE]: writeWhole(this.dir, STORE_DICT_FILE, this.dict ?? Buffer.alloc(0)) };
+  }
+
+  /** Stops the worker without writing anything more (the build failed). */
+  async abort(): Promise<void> {
+    await this.worker?.terminate();
+    this.file.abandon();
+  }
+}
