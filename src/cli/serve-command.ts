@@ -40,7 +40,7 @@ export async function runStart(opts: StartCommandOptions): Promise<void> {
   if (!existsSync(config.index)) reason = `${config.index} does not exist`;
   else {
     try {
-      closeIndexData(openIndexData(config.index));
+      closeIndexData(await openIndexData(config.index));
     } catch (e) {
       if (!(e instanceof IndexError)) throw asCliError(e);
       reason = e.message;

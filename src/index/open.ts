@@ -3,7 +3,8 @@
  * verifies sizes and checksums, and maps the arrays. Every failure becomes one
  * IndexError whose message says what is wrong and what to do.
  */
-import { createHash } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
@@ -17,11 +18,26 @@ export class IndexError extends Error {
 
 /** One term namespace: a sorted lexicon and where each term's postings lie. */
 export interface Lexicon {
+  /** Sorted by UTF-16 code units, as the build sorted them. */
   terms: string[];
-  ids: Map<string, number>;
   df: Uint32Array;
   start: Float64Array;
   end: Float64Array;
+}
+
+/** Index of `term` in a lexicon (binary search over the sorted terms), or -1. */
+export function termId(lex: Lexicon, term: string): number {
+  const { terms } = lex;
+  let lo = 0;
+  let hi = terms.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = terms[mid];
+    if (t === term) return mid;
+    if (t < term) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 export interface IndexData {
@@ -49,23 +65,26 @@ export interface IndexData {
 
 const REBUILD = 'run `fahras index` to rebuild it';
 
-function readChecked(dir: string, manifest: Manifest, name: string, verify = true): Buffer {
+async function readChecked(dir: string, manifest: Manifest, name: string): Promise<Buffer> {
   const expect = manifest.files[name];
   if (!expect) throw new IndexError(`index at ${dir} is incomplete: the manifest does not list ${name}; ${REBUILD}`);
-  const p = join(dir, name);
-  if (!existsSync(p)) throw new IndexError(`index at ${dir} is incomplete: ${name} is missing; ${REBUILD}`);
-  const buf = readFileSync(p);
-  if (buf.length !== expect.bytes) throw new IndexError(`index at ${dir} is damaged: ${name} has ${buf.length} bytes, expected ${expect.bytes} (truncated?); ${REBUILD}`);
-  if (verify && createHash('sha256').update(buf).digest('hex') !== expect.sha256) {
-    throw new IndexError(`index at ${dir} is damaged: ${name} does not match its checksum; ${REBUILD}`);
+  let buf: Buffer;
+  try {
+    buf = await readFile(join(dir, name));
+  } catch {
+    throw new IndexError(`index at ${dir} is incomplete: ${name} is missing or unreadable; ${REBUILD}`);
   }
+  if (buf.length !== expect.bytes) throw new IndexError(`index at ${dir} is damaged: ${name} has ${buf.length} bytes, expected ${expect.bytes} (truncated?); ${REBUILD}`);
+  // Hashed on the thread pool, so a server loading a new index keeps answering.
+  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', buf)).toString('hex');
+  if (digest !== expect.sha256) throw new IndexError(`index at ${dir} is damaged: ${name} does not match its checksum; ${REBUILD}`);
   return buf;
 }
 
-function lexicon(terms: string[], df: Uint32Array, start: Float64Array, end: Float64Array): Lexicon {
-  const ids = new Map<string, number>();
-  for (let i = 0; i < terms.length; i++) ids.set(terms[i], i);
-  return { terms, ids, df, start, end };
+function lines(buf: Buffer): string[] {
+  const out = buf.toString('utf8').split('\n');
+  out.pop(); // every line ends with a newline
+  return out;
 }
 
 export function readManifest(dir: string): { genDir: string; manifest: Manifest } {
@@ -87,7 +106,7 @@ export function readManifest(dir: string): { genDir: string; manifest: Manifest 
   return { genDir, manifest };
 }
 
-export function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()): IndexData {
+export async function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()): Promise<IndexData> {
   const { genDir, manifest } = readManifest(dir);
   if (manifest.format !== FORMAT_VERSION) {
     throw new IndexError(`index at ${dir} has format ${manifest.format}, this fahras reads format ${FORMAT_VERSION}; ${REBUILD}`);
@@ -99,18 +118,17 @@ export function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()):
     throw new IndexError(`index at ${dir} was built with other analysis settings (${manifest.settingsHash}); ${REBUILD}`);
   }
   try {
-    const arrays = unpackArrays(readChecked(genDir, manifest, ARRAYS_FILE), manifest.arrays);
-    const lex = readChecked(genDir, manifest, LEXICON_FILE).toString('utf8').split('\n');
-    lex.pop(); // every term ends with a newline
+    const [arraysBuf, lexBuf, displayBuf, idsBuf, postings, storeDict] = await Promise.all(
+      [ARRAYS_FILE, LEXICON_FILE, DISPLAY_FILE, IDS_FILE, POSTINGS_FILE, STORE_DICT_FILE].map((f) => readChecked(genDir, manifest, f)),
+    );
+    const arrays = unpackArrays(arraysBuf, manifest.arrays);
+    const lex = lines(lexBuf);
     const termCount = manifest.stemTerms + manifest.normTerms + manifest.rootTerms;
     if (lex.length !== termCount) throw new IndexError(`index at ${dir} is damaged: the lexicon has ${lex.length} terms, expected ${termCount}; ${REBUILD}`);
-    const normDisplay = readChecked(genDir, manifest, DISPLAY_FILE).toString('utf8').split('\n');
-    normDisplay.pop();
+    const normDisplay = lines(displayBuf);
     if (normDisplay.length !== manifest.normTerms) throw new IndexError(`index at ${dir} is damaged: ${DISPLAY_FILE} has ${normDisplay.length} lines, expected ${manifest.normTerms}; ${REBUILD}`);
-    const ids = JSON.parse(readChecked(genDir, manifest, IDS_FILE).toString('utf8')) as string[];
+    const ids = JSON.parse(idsBuf.toString('utf8')) as string[];
     if (!Array.isArray(ids) || ids.length !== manifest.documents) throw new IndexError(`index at ${dir} is damaged: ${IDS_FILE} does not hold ${manifest.documents} ids; ${REBUILD}`);
-    const postings = readChecked(genDir, manifest, POSTINGS_FILE);
-    const storeDict = readChecked(genDir, manifest, STORE_DICT_FILE);
     const storePath = join(genDir, STORE_FILE);
     if (!existsSync(storePath)) throw new IndexError(`index at ${dir} is incomplete: ${STORE_FILE} is missing; ${REBUILD}`);
     const storeFd = openSync(storePath, 'r');
@@ -125,10 +143,10 @@ export function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()):
       dir,
       generation: basename(genDir),
       manifest,
-      stems: lexicon(lex.slice(0, manifest.stemTerms), a.stemDf, a.stemStart, a.stemEnd),
-      norms: lexicon(lex.slice(manifest.stemTerms, manifest.stemTerms + manifest.normTerms), a.normDf, a.normStart, a.normEnd),
+      stems: { terms: lex.slice(0, manifest.stemTerms), df: a.stemDf, start: a.stemStart, end: a.stemEnd },
+      norms: { terms: lex.slice(manifest.stemTerms, manifest.stemTerms + manifest.normTerms), df: a.normDf, start: a.normStart, end: a.normEnd },
       normDisplay,
-      roots: lexicon(lex.slice(manifest.stemTerms + manifest.normTerms), a.rootDf, a.rootStart, a.rootEnd),
+      roots: { terms: lex.slice(manifest.stemTerms + manifest.normTerms), df: a.rootDf, start: a.rootStart, end: a.rootEnd },
       postings,
       ids,
       idToDoc,

@@ -5,7 +5,7 @@
  * stem-only one. Work is proportional to the postings of the query's terms;
  * accumulators are reused across queries.
  */
-import type { IndexData, Lexicon } from '../index/open.js';
+import { termId, type IndexData, type Lexicon } from '../index/open.js';
 import type { ParsedQuery } from './query.js';
 import { NO_DATE } from '../index/dates.js';
 
@@ -171,18 +171,18 @@ export class Ranker {
     let bit = 1;
     let required = 0;
     for (const w of words.slice(0, 31)) {
-      const s = data.stems.ids.get(w.term);
-      if (s !== undefined) this.accumulate(data.stems, s, 1, bit);
-      const n = data.norms.ids.get(w.norm);
-      if (n !== undefined && params.normWeight > 0) this.accumulate(data.norms, n, params.normWeight, bit);
+      const s = termId(data.stems, w.term);
+      if (s >= 0) this.accumulate(data.stems, s, 1, bit);
+      const n = params.normWeight > 0 ? termId(data.norms, w.norm) : -1;
+      if (n >= 0) this.accumulate(data.norms, n, params.normWeight, bit);
       if (params.alternateWeight > 0) {
         for (const alt of w.alternates) {
-          const a = data.stems.ids.get(alt);
-          if (a !== undefined) this.accumulate(data.stems, a, params.alternateWeight, bit);
+          const a = termId(data.stems, alt);
+          if (a >= 0) this.accumulate(data.stems, a, params.alternateWeight, bit);
         }
       }
-      const r = params.rootWeight > 0 ? data.roots.ids.get(w.root) : undefined;
-      if (r !== undefined) this.accumulate(data.roots, r, params.rootWeight, bit);
+      const r = params.rootWeight > 0 ? termId(data.roots, w.root) : -1;
+      if (r >= 0) this.accumulate(data.roots, r, params.rootWeight, bit);
       required |= bit;
       bit <<= 1;
     }
@@ -201,8 +201,8 @@ export class Ranker {
     const need = (req.all ? required : phraseMask) >>> 0;
     const banned = new Set<number>();
     for (const e of excluded) {
-      const t = data.stems.ids.get(e);
-      if (t !== undefined) this.docsOf(data.stems, t, banned);
+      const t = termId(data.stems, e);
+      if (t >= 0) this.docsOf(data.stems, t, banned);
     }
 
     const { source, fromDay, toDay } = req.filters;

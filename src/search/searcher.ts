@@ -6,7 +6,7 @@ import { readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import SearchableMap from 'minisearch/SearchableMap';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
-import { closeIndexData, openIndexData, type IndexData } from '../index/open.js';
+import { closeIndexData, openIndexData, termId, type IndexData } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
@@ -168,7 +168,7 @@ export class Searcher {
     const fixed: string[] = [];
     let changed = false;
     for (const w of q.words) {
-      if (this.data.stems.ids.has(w.term)) {
+      if (termId(this.data.stems, w.term) >= 0) {
         fixed.push(w.norm);
         continue;
       }
@@ -236,5 +236,5 @@ export function containsPhrase(analyzer: Analyzer, text: string, words: { term: 
 
 export async function openIndex(dir: string, analyzer?: Analyzer, params?: RankParams): Promise<Searcher> {
   const a = analyzer ?? new Analyzer();
-  return new Searcher(openIndexData(dir, a), a, params);
+  return new Searcher(await openIndexData(dir, a), a, params);
 }
