@@ -9,7 +9,9 @@
  * Each loop warms up on the first 200 queries, then times all 1,000:
  * p50/p95/p99 per query and queries/s.
  *
- *   npx tsx bench/query.ts [--scale 1|4] [--skip-baseline] [--only search]
+ * A loop that exceeds --budget seconds (default 90) stops early and says so.
+ *
+ *   npx tsx bench/query.ts [--scale 1|4] [--skip-baseline] [--only search] [--budget 90]
  *   (re-runs itself with --max-old-space-size=16384 --expose-gc)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,7 @@ import MiniSearch from 'minisearch';
 import { DIST, MB, OUT, arg, ensureDirs, ensureHeap, flag, fx, header, indexDir, loadFahras, loadHighlight, miniSearchJson, percentile, ratio, scaleArg, table, type Scale } from './common.js';
 import { corpusFor, records } from './corpus.js';
 import { buildFahras } from './build.js';
-import { makeQueryLog } from './querylog.js';
+import { QUERY_COUNT, makeQueryLog } from './querylog.js';
 
 export const WARMUP = 200;
 
@@ -30,26 +32,38 @@ export interface Latency {
   mean: number;
   max: number;
   qps: number;
+  /** Items timed (fewer than given when the time budget ran out). */
+  n: number;
 }
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Warms up on the first `warm` items, then times every item (ms). */
-export function timeLoop<T>(items: T[], fn: (x: T) => unknown, warm = WARMUP): Latency {
-  for (let i = 0; i < Math.min(warm, items.length); i++) fn(items[i]);
+/** Seconds a loop may take before it stops early (a pathological baseline must not stall the run). */
+export const BUDGET_S = Number(arg('budget', '90'));
+
+/**
+ * Warms up on the first `warm` items, then times every item (ms), stopping
+ * early when the loop (warm-up included) has used up BUDGET_S.
+ */
+export function timeLoop<T>(name: string, items: T[], fn: (x: T) => unknown, warm = WARMUP): Latency {
+  const start = performance.now();
+  const budget = BUDGET_S * 1000;
+  for (let i = 0; i < Math.min(warm, items.length) && performance.now() - start < budget / 2; i++) fn(items[i]);
   gc();
-  const t = new Float64Array(items.length);
+  const t: number[] = [];
   const t0 = performance.now();
-  for (let i = 0; i < items.length; i++) {
+  for (let i = 0; i < items.length && performance.now() - start < budget; i++) {
     const a = performance.now();
     fn(items[i]);
-    t[i] = performance.now() - a;
+    t.push(performance.now() - a);
   }
   const wall = performance.now() - t0;
-  t.sort();
-  return { p50: percentile(t, 0.5), p95: percentile(t, 0.95), p99: percentile(t, 0.99), mean: t.reduce((a, b) => a + b, 0) / t.length, max: t[t.length - 1], qps: (items.length * 1000) / wall };
+  const sorted = Float64Array.from(t).sort();
+  const l = { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), mean: t.reduce((a, b) => a + b, 0) / t.length, max: sorted[sorted.length - 1], qps: (t.length * 1000) / wall, n: t.length };
+  console.log(`  ${name}: p50 ${fx(l.p50, 3)} ms, p99 ${fx(l.p99, 3)} ms, ${fx(l.qps, 0)}/s${l.n < items.length ? ` (budget of ${BUDGET_S} s reached after ${l.n} of ${items.length})` : ''}`);
+  return l;
 }
 
 type QueryLib = typeof import('../src/search/query.js');
@@ -95,7 +109,7 @@ const row = (name: string, l: Latency | undefined, base?: Latency): (string | nu
   fx(l?.p50 ?? NaN, 3),
   fx(l?.p95 ?? NaN, 3),
   fx(l?.p99 ?? NaN, 3),
-  fx(l?.qps ?? NaN, 0),
+  fx(l?.qps ?? NaN, 0) + (l && l.n < QUERY_COUNT && !name.startsWith('  suggest') ? ` (n=${l.n})` : ''),
   base && l ? ratio(l.p50, base.p50) : '',
   base && l ? ratio(l.qps, base.qps) : '',
 ];
@@ -123,14 +137,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   console.log(`matches per query: mean ${fx(totalHits / queries.length, 0)}, ${zero} queries with none`);
 
-  res.search = timeLoop(queries, (q) => s.search(q, { limit: 10 }));
+  res.search = timeLoop('fahras search+snippets', queries, (q) => s.search(q, { limit: 10 }));
   if (!only) {
-    res.rankOnly = timeLoop(queries, (q) => s.search(q, { limit: 10, snippets: false }));
+    res.rankOnly = timeLoop('fahras search no snippets', queries, (q) => s.search(q, { limit: 10, snippets: false }));
     // The snippet-bearing search in its parts, timed separately per query.
     const top = new Map(queries.map((q) => [q, s.search(q, { limit: 10, snippets: false }).hits.map((h) => h.id)]));
     const docs = new Map<string, ReturnType<Searcher['getDocument']>[]>();
-    res.readDocs = timeLoop(queries, (q) => docs.set(q, top.get(q)!.map((id) => s.getDocument(id))));
-    res.snippets = timeLoop(queries, (q) => {
+    res.readDocs = timeLoop('read 10 docs', queries, (q) => docs.set(q, top.get(q)!.map((id) => s.getDocument(id))));
+    res.snippets = timeLoop('snippets for 10 docs', queries, (q) => {
       const m = hl.matcherFor(ql.parseQuery(q, s.analyzer));
       for (const d of docs.get(q)!) {
         hl.markup(d!.title, hl.matchSpans(s.analyzer, d!.title, m));
@@ -138,10 +152,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       }
     });
     docs.clear();
-    res.suggest = timeLoop(prefixes, (p) => s.suggest(p, 10));
+    res.suggest = timeLoop('fahras suggest', prefixes, (p) => s.suggest(p, 10));
     for (const len of [1, 2, 3, 4]) {
       const ps = prefixes.filter((p) => [...p].length === len);
-      if (ps.length) res[`suggest${len}`] = timeLoop(ps, (p) => s.suggest(p, 10), Math.min(WARMUP, ps.length));
+      if (ps.length) res[`suggest${len}`] = timeLoop(`suggest ${len}-letter`, ps, (p) => s.suggest(p, 10), Math.min(WARMUP, ps.length));
     }
   }
   const rssAfter = process.memoryUsage().rss;
@@ -154,8 +168,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     gc();
     baseInfo = `MiniSearch ${how} in ${fx(seconds, 1)} s, +${MB(process.memoryUsage().rss - rss0)} MB RSS`;
     console.log(baseInfo);
-    res.miniSearch = timeLoop(queries, (q) => ms.search(q).slice(0, 10));
-    res.miniSuggest = timeLoop(prefixes, (p) => ms.autoSuggest(p).slice(0, 10));
+    res.miniSearch = timeLoop('MiniSearch search', queries, (q) => ms.search(q).slice(0, 10));
+    res.miniSuggest = timeLoop('MiniSearch autoSuggest', prefixes, (p) => ms.autoSuggest(p).slice(0, 10));
   }
 
   const b = res.miniSearch;
