@@ -4,6 +4,7 @@
  */
 import { normalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize.js';
 import { tokenize, WORD_PATTERN } from './tokenize.js';
+import { WordTable } from './words.js';
 import { stopWordSet } from './stopwords.js';
 import { createArabicStemmer, DEFAULT_STEM_OPTIONS, PROTECTED_WORDS, ROOT_RULES, rootStem, type ArabicStemmer, type StemOptions } from './stem.js';
 
@@ -42,7 +43,7 @@ export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = {
   tanweenAlef: true,
 };
 
-interface TermForms {
+export interface TermForms {
   /** One entry per word the surface normalizes to (ligatures such as ﷺ expand to several). */
   norms: string[];
   terms: string[];
@@ -57,11 +58,14 @@ export class Analyzer {
   readonly stopWords: ReadonlySet<string>;
   readonly stemmer: ArabicStemmer;
   private cache = new Map<string, TermForms>();
+  /** Every distinct word met by `scan`, with its forms. */
+  readonly words: WordTable<TermForms>;
 
   constructor(settings: AnalyzerSettings = DEFAULT_ANALYZER_SETTINGS) {
     this.settings = settings;
     this.stopWords = stopWordSet(settings.normalize);
     this.stemmer = createArabicStemmer(this.stopWords, undefined, settings.stem);
+    this.words = new WordTable((surface) => this.computeForms(surface));
   }
 
   normalize(text: string): string {
@@ -72,20 +76,24 @@ export class Analyzer {
   forms(surface: string): TermForms {
     let f = this.cache.get(surface);
     if (f) return f;
+    f = this.computeForms(surface);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(surface, f);
+    return f;
+  }
+
+  private computeForms(surface: string): TermForms {
     const normalized = this.normalize(surface);
     const norms = normalized.match(WORD_PATTERN) ?? [];
     const s = this.settings;
     const tanween = s.tanweenAlef && surface.includes('\u064b');
     const terms = norms.map((n) => this.stemmer.stem(tanween && n.length > 3 && n.endsWith('ا') ? n.slice(0, -1) : n));
-    f = {
+    return {
       norms,
       terms,
       roots: terms.map(rootStem),
       stops: norms.map((n) => this.stopWords.has(n) || (s.dropSingleLetters && n.length === 1)),
     };
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(surface, f);
-    return f;
   }
 
   /** Every token of `text`, in order; stop words included only when `keepStops`. */

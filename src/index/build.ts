@@ -5,7 +5,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
-import { WORD_PATTERN } from '../analysis/tokenize.js';
 import { displayForm } from '../analysis/normalize.js';
 import { Growable } from './growable.js';
 import { varintLength, writeVarint } from './varint.js';
@@ -32,9 +31,6 @@ export class BuildError extends Error {
 }
 
 /** Field frequencies share one byte: text in the low 6 bits, title in the top 2. */
-/** Distinct surface words remembered during a build before the memo starts afresh. */
-const SURFACE_CACHE_LIMIT = 2_000_000;
-
 export const MAX_TEXT_TF = 63;
 export const MAX_TITLE_TF = 3;
 export function packFrequencies(tfTitle: number, tfText: number): number {
@@ -195,19 +191,17 @@ export class IndexBuilder {
   }
 
   /**
-   * Term ids of each distinct surface word seen so far: an offset into
-   * `forms`, which holds [n, stem, norm, root, stem, norm, root…] (n = 0 for
-   * stop words). Each distinct word is analysed once per build.
+   * Term ids of the words of the analyzer's word table, by entry: an offset
+   * into `forms`, which holds [n, stem, norm, root, stem, norm, root…] (n = 0
+   * for stop words), or -1 until the entry is first met in this build.
    */
-  private surfaceForms = new Map<string, number>();
+  private entryForms = new Int32Array(1 << 16).fill(-1);
+  private tableGeneration = -1;
   private forms = new Growable(Int32Array, 1 << 16);
 
-  private learn(surface: string): number {
-    if (this.surfaceForms.size >= SURFACE_CACHE_LIMIT) {
-      this.surfaceForms.clear();
-      this.forms = new Growable(Int32Array, 1 << 16);
-    }
-    const f = this.analyzer.forms(surface);
+  private learn(entry: number): number {
+    const table = this.analyzer.words;
+    const f = table.value(entry);
     const at = this.forms.length;
     let n = 0;
     this.forms.push(0);
@@ -215,22 +209,34 @@ export class IndexBuilder {
       if (f.stops[i]) continue;
       this.forms.push(this.stems.idOf(f.terms[i]));
       const norm = this.norms.idOf(f.norms[i]);
-      if (norm === this.norms.display.length) this.norms.display.push(f.norms.length === 1 ? displayForm(surface) : f.norms[i]);
+      if (norm === this.norms.display.length) this.norms.display.push(f.norms.length === 1 ? displayForm(table.surface(entry)) : f.norms[i]);
       this.forms.push(norm);
       this.forms.push(this.roots.idOf(f.roots[i]));
       n++;
     }
     this.forms.view()[at] = n;
-    this.surfaceForms.set(surface, at);
+    if (entry >= this.entryForms.length) {
+      const grown = new Int32Array(Math.max(entry + 1, this.entryForms.length * 2)).fill(-1);
+      grown.set(this.entryForms);
+      this.entryForms = grown;
+    }
+    this.entryForms[entry] = at;
     return at;
   }
 
   /** Counts the terms of one field; returns its length in (non-stop) words. */
   private scan(text: string, field: 0 | 1): number {
-    const re = new RegExp(WORD_PATTERN.source, WORD_PATTERN.flags);
+    const table = this.analyzer.words;
+    if (table.generation !== this.tableGeneration) {
+      // The word table started afresh: its entry numbers mean other words now.
+      this.entryForms.fill(-1);
+      this.forms = new Growable(Int32Array, 1 << 16);
+      this.tableGeneration = table.generation;
+    }
     let length = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const at = this.surfaceForms.get(m[0]) ?? this.learn(m[0]);
+    table.scan(text, (_start, _end, entry) => {
+      const known = entry < this.entryForms.length ? this.entryForms[entry] : -1;
+      const at = known >= 0 ? known : this.learn(entry);
       const forms = this.forms.view();
       const n = forms[at];
       for (let i = 0, p = at + 1; i < n; i++, p += 3) {
@@ -239,7 +245,7 @@ export class IndexBuilder {
         this.roots.count(forms[p + 2], field);
       }
       length += n;
-    }
+    });
     return length;
   }
 

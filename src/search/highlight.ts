@@ -1,10 +1,10 @@
 /**
  * Highlighting: find the words of a text that match the query — by stem, by
- * surface form or by prefix — and mark each WHOLE original word, clitics and
- * diacritics included. Snippets pick the windows richest in distinct query
- * terms. All text is HTML-escaped; the only markup produced is <mark>.
+ * surface form, by root or by prefix — and mark each WHOLE original word,
+ * clitics and diacritics included. Snippets pick the windows richest in
+ * distinct query terms. All text is HTML-escaped; the only markup is <mark>.
  */
-import type { Analyzer, AnalyzedToken } from '../analysis/pipeline.js';
+import type { Analyzer, TermForms } from '../analysis/pipeline.js';
 import type { ParsedQuery } from './query.js';
 import type { Span } from './types.js';
 
@@ -25,13 +25,45 @@ export function matcherFor(q: ParsedQuery): Matcher {
   };
 }
 
-/** The key a token matches under (its stem, or the prefix it starts with), or undefined. */
-export function matchKey(t: AnalyzedToken, m: Matcher): string | undefined {
-  if (t.stop) return undefined;
-  if (m.terms.has(t.term) || m.norms.has(t.norm)) return t.term;
-  if (m.roots.has(t.root)) return `√${t.root}`;
-  for (const p of m.prefixes) if (t.norm.startsWith(p)) return `${p}*`;
-  return undefined;
+/** The key a word matches under (its stem, √root or prefix*), or null. */
+function keyOf(f: TermForms, m: Matcher): string | null {
+  for (let i = 0; i < f.norms.length; i++) {
+    if (f.stops[i]) continue;
+    if (m.terms.has(f.terms[i]) || m.norms.has(f.norms[i])) return f.terms[i];
+    if (m.roots.has(f.roots[i])) return `√${f.roots[i]}`;
+    for (const p of m.prefixes) if (f.norms[i].startsWith(p)) return `${p}*`;
+  }
+  return null;
+}
+
+/** Words of a text (offsets) and which of them match. */
+interface Scan {
+  words: number;
+  starts: number[];
+  ends: number[];
+  /** Word indexes of the matches, in order, and their keys. */
+  hitWords: number[];
+  hitKeys: string[];
+}
+
+function scan(analyzer: Analyzer, text: string, m: Matcher): Scan {
+  const s: Scan = { words: 0, starts: [], ends: [], hitWords: [], hitKeys: [] };
+  const table = analyzer.words;
+  table.scan(text, (start, end, entry) => {
+    const key = keyOf(table.value(entry), m);
+    if (key !== null) {
+      s.hitWords.push(s.words);
+      s.hitKeys.push(key);
+    }
+    s.starts.push(start);
+    s.ends.push(end);
+    s.words++;
+  });
+  return s;
+}
+
+function spansOf(s: Scan): Span[] {
+  return s.hitWords.map((w) => [s.starts[w], s.ends[w]]);
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -40,22 +72,9 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-/** Merges touching or overlapping spans (a ligature can yield several tokens on one span). */
-function mergeSpans(spans: Span[]): Span[] {
-  const out: Span[] = [];
-  for (const s of spans) {
-    const last = out[out.length - 1];
-    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
-    else out.push([s[0], s[1]]);
-  }
-  return out;
-}
-
 /** Spans of every matching word of `text`. */
 export function matchSpans(analyzer: Analyzer, text: string, m: Matcher): Span[] {
-  const spans: Span[] = [];
-  for (const t of analyzer.analyze(text)) if (matchKey(t, m) !== undefined) spans.push([t.start, t.end]);
-  return mergeSpans(spans);
+  return spansOf(scan(analyzer, text, m));
 }
 
 /** `text[from, to)` escaped, with the given spans (sorted, inside the range) in <mark>. */
@@ -92,36 +111,29 @@ export interface Snippet {
  * windows that add terms not yet shown. Fragments keep text order.
  */
 export function snippet(analyzer: Analyzer, text: string, m: Matcher, opt: SnippetOptions = DEFAULT_SNIPPET_OPTIONS): Snippet {
-  const words = analyzer.analyze(text, true);
-  const hits: { i: number; key: string }[] = [];
-  const spans: Span[] = [];
-  words.forEach((t, i) => {
-    const key = matchKey(t, m);
-    if (key !== undefined) {
-      hits.push({ i, key });
-      spans.push([t.start, t.end]);
-    }
-  });
-  const merged = mergeSpans(spans);
-  if (words.length === 0) return { html: escapeHtml(Array.from(text).slice(0, 200).join('')), spans: merged };
+  const s = scan(analyzer, text, m);
+  const spans = spansOf(s);
+  if (s.words === 0) return { html: escapeHtml(Array.from(text).slice(0, 200).join('')), spans };
   const W = Math.max(1, opt.window);
-  const frame = (s: number): [number, number] => [s, Math.min(words.length, s + W)];
+  const n = s.words;
   let chosen: [number, number][] = [];
-  if (hits.length === 0) chosen = [frame(0)];
+  if (s.hitWords.length === 0) chosen = [[0, Math.min(n, W)]];
   else {
     const covered = new Set<string>();
-    const candidates = [...new Set(hits.map((h) => Math.max(0, Math.min(h.i - Math.floor(W / 4), words.length - W))))];
+    const starts = [...new Set(s.hitWords.map((w) => Math.max(0, Math.min(w - Math.floor(W / 4), n - W))))];
     for (let f = 0; f < opt.fragments; f++) {
       let best: [number, number] | undefined;
       let bestScore = 0;
-      for (const s of candidates) {
-        const [a, b] = frame(s);
+      for (const a of starts) {
+        const b = Math.min(n, a + W);
         if (chosen.some(([x, y]) => a < y && x < b)) continue;
         const keys = new Set<string>();
         let count = 0;
-        for (const h of hits) {
-          if (h.i >= a && h.i < b) {
-            keys.add(h.key);
+        for (let h = 0; h < s.hitWords.length; h++) {
+          const w = s.hitWords[h];
+          if (w >= b) break;
+          if (w >= a) {
+            keys.add(s.hitKeys[h]);
             count++;
           }
         }
@@ -136,12 +148,12 @@ export function snippet(analyzer: Analyzer, text: string, m: Matcher, opt: Snipp
       }
       if (!best) break;
       chosen.push(best);
-      for (const h of hits) if (h.i >= best[0] && h.i < best[1]) covered.add(h.key);
+      for (let h = 0; h < s.hitWords.length; h++) if (s.hitWords[h] >= best[0] && s.hitWords[h] < best[1]) covered.add(s.hitKeys[h]);
     }
     chosen.sort((x, y) => x[0] - y[0]);
   }
-  const parts = chosen.map(([a, b]) => markup(text, merged, words[a].start, words[b - 1].end));
+  const parts = chosen.map(([a, b]) => markup(text, spans, s.starts[a], s.ends[b - 1]));
   const lead = chosen[0][0] > 0 ? '… ' : '';
-  const tail = chosen[chosen.length - 1][1] < words.length ? ' …' : '';
-  return { html: lead + parts.join(' … ') + tail, spans: merged };
+  const tail = chosen[chosen.length - 1][1] < n ? ' …' : '';
+  return { html: lead + parts.join(' … ') + tail, spans };
 }
