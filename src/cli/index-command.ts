@@ -11,6 +11,8 @@ export interface IndexCommandOptions {
   quiet: boolean;
 }
 
+const MAX_REPORTED = 20;
+
 function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
@@ -26,15 +28,19 @@ export async function runIndex(opts: IndexCommandOptions): Promise<void> {
   const bar = tty ? new SingleBar({ format: 'indexing [{bar}] {percentage}% | {docs} documents | {skipped} skipped | {eta_formatted} left', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
   bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
   let lastLog = 0;
+  let reported = 0;
   try {
     const summary = await buildIndex({
       input: opts.input,
       out: opts.out,
       strict: opts.strict,
       onProblem: (p) => {
-        if (bar) bar.stop();
+        // The first problems are printed; the rest are counted in the summary.
+        if (opts.quiet || ++reported > MAX_REPORTED) return;
+        bar?.stop();
         process.stderr.write(`skipped ${formatProblem(p)}\n`);
-        if (bar) bar.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
+        if (reported === MAX_REPORTED) process.stderr.write('(further skipped records are only counted)\n');
+        bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
       },
       onProgress: (p) => {
         if (bar) bar.update(Math.min(p.bytesRead, totalBytes), { docs: p.documents, skipped: p.skipped });

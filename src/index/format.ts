@@ -8,14 +8,14 @@
  *     lexicon.txt               the term dictionaries (stems, surface forms, roots), each sorted, one term a line
  *     display.txt               a readable spelling of each surface form, in lexicon order
  *     postings.bin              per term: varint doc-id gaps, each followed by a byte of field frequencies
- *     store.bin                 each document as deflated JSON (preset dictionary: store-dict.bin)
+ *     store.bin                 each document as deflated UTF-16LE JSON (preset dictionary: store-dict.bin)
  *     store-dict.bin
  *     ids.json                  external ids in internal order
  *
  * A build writes a new generation beside the live one, then swaps CURRENT with
  * a rename, so a crash at any moment leaves the previous index whole.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';

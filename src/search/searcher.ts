@@ -54,7 +54,7 @@ export class Searcher {
     const len = this.data.storeOffset[doc + 1] - start;
     const buf = Buffer.allocUnsafe(len);
     readSync(this.data.storeFd, buf, 0, len, start);
-    return JSON.parse(inflateRawSync(buf, { dictionary: this.data.storeDict }).toString('utf8')) as StoredDocument;
+    return JSON.parse(inflateRawSync(buf, { dictionary: this.data.storeDict }).toString('utf16le')) as StoredDocument;
   }
 
   getDocument(id: string): StoredDocument | undefined {
