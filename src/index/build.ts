@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { displayForm } from '../analysis/normalize.js';
 import { Growable } from './growable.js';
-import { varintLength, writeVarint } from './varint.js';
+import { postingLength, writePosting } from './postings.js';
 import { loadDocuments, type LoadProblem, type SourceDocument } from './documents.js';
 import { parseDate, NO_DATE } from './dates.js';
 import { settingsHash } from './settings.js';
@@ -108,10 +108,11 @@ class Namespace {
     const docs = starts.length - 1;
     const size = new Float64Array(n);
     const last = new Int32Array(n).fill(-1);
+    const postFreq = this.postFreq.view();
     for (let d = 0; d < docs; d++) {
       for (let i = starts[d]; i < starts[d + 1]; i++) {
         const t = postTerm[i];
-        size[t] += varintLength(d - last[t]) + 1;
+        size[t] += postingLength(d - last[t], postFreq[i]);
         last[t] = d;
       }
     }
@@ -123,14 +124,11 @@ class Namespace {
     }
     const start = Float64Array.from(cursor);
     const postings = Buffer.alloc(total);
-    const postFreq = this.postFreq.view();
     last.fill(-1);
     for (let d = 0; d < docs; d++) {
       for (let i = starts[d]; i < starts[d + 1]; i++) {
         const t = postTerm[i];
-        let p = writeVarint(postings, cursor[t], d - last[t]);
-        postings[p++] = postFreq[i];
-        cursor[t] = p;
+        cursor[t] = writePosting(postings, cursor[t], d - last[t], postFreq[i]);
         last[t] = d;
       }
     }
@@ -170,6 +168,55 @@ export interface BuildSummary {
   bytes: number;
   seconds: number;
   generation: string;
+}
+
+type FinishedNamespace = ReturnType<Namespace['finish']>;
+
+/** Byte offsets as 32-bit integers while the postings stay under 4 GiB. */
+function compact(offsets: Float64Array): Float64Array | Uint32Array {
+  return offsets.every((x) => x < 2 ** 32) ? Uint32Array.from(offsets) : offsets;
+}
+
+function fnv(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+/** Finds, for a list of another namespace, a byte-identical stem list to share. */
+class PostingsSharing {
+  private readonly byKey = new Map<string, number[]>();
+
+  constructor(private readonly stems: FinishedNamespace) {
+    for (let i = 0; i < stems.start.length; i++) {
+      const bytes = stems.postings.subarray(stems.start[i], stems.end[i]);
+      const key = `${bytes.length}:${fnv(bytes)}`;
+      const list = this.byKey.get(key);
+      if (list) list.push(i);
+      else this.byKey.set(key, [i]);
+    }
+  }
+
+  /** Absolute offsets for `ns` whose own (unshared) lists are laid out from `base`. */
+  place(ns: FinishedNamespace, base: number): { start: Float64Array; end: Float64Array; postings: Buffer } {
+    const start = new Float64Array(ns.start.length);
+    const end = new Float64Array(ns.start.length);
+    const parts: Buffer[] = [];
+    let at = base;
+    for (let i = 0; i < ns.start.length; i++) {
+      const bytes = ns.postings.subarray(ns.start[i], ns.end[i]);
+      const twin = this.byKey.get(`${bytes.length}:${fnv(bytes)}`)?.find((j) => bytes.equals(this.stems.postings.subarray(this.stems.start[j], this.stems.end[j])));
+      if (twin !== undefined) {
+        start[i] = this.stems.start[twin];
+        end[i] = this.stems.end[twin];
+      } else {
+        parts.push(bytes);
+        start[i] = at;
+        end[i] = at += bytes.length;
+      }
+    }
+    return { start, end, postings: Buffer.concat(parts) };
+  }
 }
 
 /** The in-memory side of a build: everything but reading input and writing files. */
@@ -280,9 +327,12 @@ export class IndexBuilder {
     const s = this.stems.finish();
     const n = this.norms.finish();
     const r = this.roots.finish();
-    const normBase = s.postings.length;
-    const rootBase = normBase + n.postings.length;
-    files[POSTINGS_FILE] = writeWhole(dir, POSTINGS_FILE, Buffer.concat([s.postings, n.postings, r.postings]));
+    // Surface-form and root lists identical to a stem's list (a word met in one
+    // form only, a root with one stem) point at the stem's bytes instead.
+    const shared = new PostingsSharing(s);
+    const nShared = shared.place(n, s.postings.length);
+    const rShared = shared.place(r, s.postings.length + nShared.postings.length);
+    files[POSTINGS_FILE] = writeWhole(dir, POSTINGS_FILE, Buffer.concat([s.postings, nShared.postings, rShared.postings]));
     const lines = (ns: Namespace, order: number[]) => order.map((t) => ns.terms[t] + '\n').join('');
     const lexicon = lines(this.stems, s.order) + lines(this.norms, n.order) + lines(this.roots, r.order);
     files[LEXICON_FILE] = writeWhole(dir, LEXICON_FILE, lexicon);
@@ -290,14 +340,14 @@ export class IndexBuilder {
     files[IDS_FILE] = writeWhole(dir, IDS_FILE, JSON.stringify(this.ids));
     const { buffer, entries } = packArrays({
       stemDf: s.df,
-      stemStart: s.start,
-      stemEnd: s.end,
+      stemStart: compact(s.start),
+      stemEnd: compact(s.end),
       normDf: n.df,
-      normStart: n.start.map((x) => x + normBase),
-      normEnd: n.end.map((x) => x + normBase),
+      normStart: compact(nShared.start),
+      normEnd: compact(nShared.end),
       rootDf: r.df,
-      rootStart: r.start.map((x) => x + rootBase),
-      rootEnd: r.end.map((x) => x + rootBase),
+      rootStart: compact(rShared.start),
+      rootEnd: compact(rShared.end),
       titleLength: this.titleLength.toArray(),
       textLength: this.textLength.toArray(),
       source: this.sourceOf.toArray(),

@@ -7,7 +7,8 @@
  *     arrays.bin                typed arrays (document lengths, sources, dates, lexicon offsets)
  *     lexicon.txt               the term dictionaries (stems, surface forms, roots), each sorted, one term a line
  *     display.txt               a readable spelling of each surface form, in lexicon order
- *     postings.bin              per term: varint doc-id gaps, each followed by a byte of field frequencies
+ *     postings.bin              per term: varint (doc-id gap × 2 + has-frequencies), then the frequency byte if
+ *                               any (a single text occurrence has none); identical lists are stored once
  *     store.bin                 each document as deflated UTF-16LE JSON (preset dictionary: store-dict.bin)
  *     store-dict.bin
  *     ids.json                  external ids in internal order
@@ -15,7 +16,7 @@
  * A build writes a new generation beside the live one, then swaps CURRENT with
  * a rename, so a crash at any moment leaves the previous index whole.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';

@@ -21,8 +21,8 @@ export interface Lexicon {
   /** Sorted by UTF-16 code units, as the build sorted them. */
   terms: string[];
   df: Uint32Array;
-  start: Float64Array;
-  end: Float64Array;
+  start: Float64Array | Uint32Array;
+  end: Float64Array | Uint32Array;
 }
 
 /** Index of `term` in a lexicon (binary search over the sorted terms), or -1. */

@@ -8,6 +8,7 @@
 import { termId, type IndexData, type Lexicon } from '../index/open.js';
 import type { ParsedQuery } from './query.js';
 import { NO_DATE } from '../index/dates.js';
+import { PLAIN_FREQUENCY } from '../index/postings.js';
 
 export interface RankParams {
   k1: number;
@@ -104,16 +105,16 @@ export class Ranker {
     const end = lex.end[term];
     let doc = -1;
     while (p < end) {
-      let gap = 0;
+      let v = 0;
       let shift = 0;
       let b: number;
       do {
         b = postings[p++];
-        gap |= (b & 0x7f) << shift;
+        v |= (b & 0x7f) << shift;
         shift += 7;
       } while (b & 0x80);
-      doc += gap;
-      const f = postings[p++];
+      doc += v >>> 1;
+      const f = v & 1 ? postings[p++] : PLAIN_FREQUENCY;
       const tf = (titleWeight * (f >> 6)) / titleNorm[doc] + (f & 0x3f) / textNorm[doc];
       if (stamp[doc] !== epoch) {
         stamp[doc] = epoch;
@@ -133,16 +134,16 @@ export class Ranker {
     const end = lex.end[term];
     let doc = -1;
     while (p < end) {
-      let gap = 0;
+      let v = 0;
       let shift = 0;
       let b: number;
       do {
         b = postings[p++];
-        gap |= (b & 0x7f) << shift;
+        v |= (b & 0x7f) << shift;
         shift += 7;
       } while (b & 0x80);
-      doc += gap;
-      p++;
+      doc += v >>> 1;
+      if (v & 1) p++;
       into.add(doc);
     }
   }
