@@ -5,6 +5,7 @@
  * streaming, then JSON.stringify written to disk).
  *
  *   npm run build && npx tsx bench/build.ts [--scale 1|4] [--skip-baseline] [--cpu-prof]
+ *   (--cpu-prof: profiles of every thread of the build in bench/out/prof/build-<scale>x/)
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,9 +39,13 @@ export interface BaselineBuild {
 export async function buildFahras(scale: Scale, input: string, cpuProf = false): Promise<FahrasBuild> {
   const out = indexDir(scale);
   rmSync(out, { recursive: true, force: true });
-  const profDir = join(OUT, 'prof');
-  if (cpuProf) mkdirSync(profDir, { recursive: true });
-  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=build-${scale}x.cpuprofile`] : [];
+  // One profile per thread (the document store compresses on a worker), named by pid and thread.
+  const profDir = join(OUT, 'prof', `build-${scale}x`);
+  if (cpuProf) {
+    rmSync(profDir, { recursive: true, force: true });
+    mkdirSync(profDir, { recursive: true });
+  }
+  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const args = [...nodeArgs, CLI, 'index', '--input', input, '--out', out, '--quiet'];
   const m: Measured = await runMeasured(process.execPath, args);
   if (m.code !== 0) throw new Error(`fahras index failed (${m.code}):\n${m.stderr}`);
@@ -128,7 +133,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log('\n' + table(rows));
   console.log('\nfahras files (MB): ' + Object.entries(f.files).map(([k, v]) => `${k} ${MB(v)}`).join(', '));
   if (b) console.log(`MiniSearch split: index ${fx(b.indexSeconds)} s + stringify/write ${fx(b.stringifySeconds)} s`);
-  const outFile = join(OUT, `build-${scale}x.json`);
+  // A profiled or baseline-less run does not replace the figures bench/report.ts reads.
+  const outFile = join(OUT, `build-${scale}x${flag('cpu-prof') ? '-prof' : flag('skip-baseline') ? '-nobaseline' : ''}.json`);
   writeFileSync(outFile, JSON.stringify({ scale, input, tmp: TMP, fahras: f, baseline: b }, null, 1));
   console.log(`\nfahras: ${f.command}\nwrote ${outFile}`);
 }
