@@ -186,7 +186,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   console.log('\n' + table(rows));
   console.log(`\nRSS: fahras opened ${MB(rssFahras)} MB, after fahras loops ${MB(rssAfter)} MB${baseInfo ? `; ${baseInfo}` : ''}`);
-  const outFile = join(OUT, `query-${scale}x.json`);
+  const outFile = join(OUT, `query-${scale}x${flag('skip-baseline') || only ? '-partial' : ''}.json`);
   writeFileSync(outFile, JSON.stringify({ scale, queries: queries.length, warmup: WARMUP, zeroHit: zero, meanMatches: totalHits / queries.length, rssFahras, rssAfter, results: res }, null, 1));
   console.log(`wrote ${outFile}`);
 }
