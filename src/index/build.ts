@@ -336,7 +336,9 @@ export class IndexBuilder {
     const lines = (ns: Namespace, order: number[]) => order.map((t) => ns.terms[t] + '\n').join('');
     const lexicon = lines(this.stems, s.order) + lines(this.norms, n.order) + lines(this.roots, r.order);
     files[LEXICON_FILE] = writeWhole(dir, LEXICON_FILE, lexicon);
-    files[DISPLAY_FILE] = writeWhole(dir, DISPLAY_FILE, n.order.map((t) => this.norms.display[t] + '\n').join(''));
+    // An empty line: the readable spelling is the surface form itself.
+    const display = (t: number) => (this.norms.display[t] === this.norms.terms[t] ? '' : this.norms.display[t]);
+    files[DISPLAY_FILE] = writeWhole(dir, DISPLAY_FILE, n.order.map((t) => display(t) + '\n').join(''));
     files[IDS_FILE] = writeWhole(dir, IDS_FILE, JSON.stringify(this.ids));
     const { buffer, entries } = packArrays({
       stemDf: s.df,

@@ -6,7 +6,7 @@
  *     manifest.json             versions, settings hash, counts, checksums, array layout
  *     arrays.bin                typed arrays (document lengths, sources, dates, lexicon offsets)
  *     lexicon.txt               the term dictionaries (stems, surface forms, roots), each sorted, one term a line
- *     display.txt               a readable spelling of each surface form, in lexicon order
+ *     display.txt               a readable spelling of each surface form, in lexicon order (empty: the form itself)
  *     postings.bin              per term: varint (doc-id gap × 2 + has-frequencies), then the frequency byte if
  *                               any (a single text occurrence has none); identical lists are stored once
  *     store.bin                 each document as deflated UTF-16LE JSON (preset dictionary: store-dict.bin)

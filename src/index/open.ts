@@ -47,7 +47,7 @@ export interface IndexData {
   manifest: Manifest;
   stems: Lexicon;
   norms: Lexicon;
-  /** Readable spelling of each surface form, parallel to `norms.terms`. */
+  /** Readable spelling of each surface form, parallel to `norms.terms` (empty: the form itself). */
   normDisplay: string[];
   roots: Lexicon;
   postings: Buffer;

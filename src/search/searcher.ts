@@ -159,7 +159,10 @@ export class Searcher {
     if (!norm) return [];
     const terms = this.ranker.expandPrefix(norm, limit);
     const { norms, normDisplay } = this.data;
-    return terms.map((t) => ({ term: normDisplay[t], query: head + normDisplay[t], count: norms.df[t] }));
+    return terms.map((t) => {
+      const term = normDisplay[t] || norms.terms[t];
+      return { term, query: head + term, count: norms.df[t] };
+    });
   }
 
   /** A spelling with matches for the words of a query that matched nothing. */
@@ -201,7 +204,7 @@ export class Searcher {
         bestDist = dist;
       }
     }
-    return best === undefined ? undefined : this.data.normDisplay[best];
+    return best === undefined ? undefined : this.data.normDisplay[best] || this.data.norms.terms[best];
   }
 
   stats(): IndexStats {
