@@ -19,3 +19,21 @@ export function writePosting(buf: Uint8Array, pos: number, gap: number, freq: nu
   buf[pos] = freq;
   return pos + 1;
 }
+
+/** Calls `visit(doc, frequencyByte)` for each posting of the list at `[start, end)`. */
+export function forEachPosting(postings: Uint8Array, start: number, end: number, visit: (doc: number, freq: number) => void): void {
+  let p = start;
+  let doc = -1;
+  while (p < end) {
+    let v = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = postings[p++];
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    doc += v >>> 1;
+    visit(doc, v & 1 ? postings[p++] : PLAIN_FREQUENCY);
+  }
+}

@@ -8,7 +8,7 @@
 import { termId, type IndexData, type Lexicon } from '../index/open.js';
 import type { ParsedQuery } from './query.js';
 import { NO_DATE } from '../index/dates.js';
-import { PLAIN_FREQUENCY } from '../index/postings.js';
+import { forEachPosting } from '../index/postings.js';
 
 export interface RankParams {
   k1: number;
@@ -97,24 +97,10 @@ export class Ranker {
 
   /** Adds one term's BM25F contribution to every document in its postings. */
   private accumulate(lex: Lexicon, term: number, weight: number, bit: number): void {
-    const { postings } = this.data;
     const { k1, titleWeight } = this.params;
     const w = weight * idf(this.data.ids.length, lex.df[term]) * (k1 + 1);
     const { acc, mask, stamp, touched, titleNorm, textNorm, epoch } = this;
-    let p = lex.start[term];
-    const end = lex.end[term];
-    let doc = -1;
-    while (p < end) {
-      let v = 0;
-      let shift = 0;
-      let b: number;
-      do {
-        b = postings[p++];
-        v |= (b & 0x7f) << shift;
-        shift += 7;
-      } while (b & 0x80);
-      doc += v >>> 1;
-      const f = v & 1 ? postings[p++] : PLAIN_FREQUENCY;
+    forEachPosting(this.data.postings, lex.start[term], lex.end[term], (doc, f) => {
       const tf = (titleWeight * (f >> 6)) / titleNorm[doc] + (f & 0x3f) / textNorm[doc];
       if (stamp[doc] !== epoch) {
         stamp[doc] = epoch;
@@ -124,28 +110,12 @@ export class Ranker {
       }
       acc[doc] += (w * tf) / (tf + k1);
       mask[doc] |= bit;
-    }
+    });
   }
 
-  /** Marks every document holding `term` (stem namespace) in `into`. */
+  /** Marks every document holding `term` in `into`. */
   docsOf(lex: Lexicon, term: number, into: Set<number>): void {
-    const { postings } = this.data;
-    let p = lex.start[term];
-    const end = lex.end[term];
-    let doc = -1;
-    while (p < end) {
-      let v = 0;
-      let shift = 0;
-      let b: number;
-      do {
-        b = postings[p++];
-        v |= (b & 0x7f) << shift;
-        shift += 7;
-      } while (b & 0x80);
-      doc += v >>> 1;
-      if (v & 1) p++;
-      into.add(doc);
-    }
+    forEachPosting(this.data.postings, lex.start[term], lex.end[term], (doc) => into.add(doc));
   }
 
   /** Norm-namespace terms starting with `prefix`, most frequent first. */
