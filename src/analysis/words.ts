@@ -49,7 +49,7 @@ export class WordTable<F> {
 
   constructor(
     private readonly compute: (surface: string) => F,
-    private readonly limit = 2_000_000,
+    private readonly limit = 500_000,
   ) {}
 
   get size(): number {

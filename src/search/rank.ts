@@ -128,10 +128,18 @@ export class Ranker {
       if (terms[mid] < prefix) lo = mid + 1;
       else hi = mid;
     }
+    // The `limit` most frequent, kept sorted by insertion (ties: lexicon order).
     const out: number[] = [];
-    for (let i = lo; i < terms.length && terms[i].startsWith(prefix); i++) out.push(i);
-    out.sort((a, b) => df[b] - df[a]);
-    return out.slice(0, limit);
+    for (let i = lo; i < terms.length && terms[i].startsWith(prefix); i++) {
+      if (out.length === limit) {
+        if (df[i] <= df[out[limit - 1]]) continue;
+        out.pop();
+      }
+      let j = out.length;
+      while (j > 0 && df[out[j - 1]] < df[i]) j--;
+      out.splice(j, 0, i);
+    }
+    return out;
   }
 
   rank(req: RankRequest): RankResult {
@@ -179,7 +187,7 @@ export class Ranker {
     const { source, fromDay, toDay } = req.filters;
     const heapDocs: number[] = [];
     const heapScores: number[] = [];
-    const sourceCounts = new Map<number, number>();
+    const perSource = new Uint32Array(data.manifest.sources.length);
     let total = 0;
     const k = req.k;
     for (let i = 0; i < this.nTouched; i++) {
@@ -190,13 +198,15 @@ export class Ranker {
       if (toDay !== undefined && (data.date[doc] === NO_DATE || data.date[doc] > toDay)) continue;
       if (phrases.length && req.verify && !req.verify(doc)) continue;
       const sid = data.source[doc];
-      sourceCounts.set(sid, (sourceCounts.get(sid) ?? 0) + 1);
+      perSource[sid]++;
       if (source !== undefined && sid !== source) continue;
       total++;
       if (k > 0) pushTop(heapDocs, heapScores, k, doc, this.acc[doc]);
     }
     // Sort the heap's contents best first; ties by document order.
     const order = heapDocs.map((_, i) => i).sort((a, b) => heapScores[b] - heapScores[a] || heapDocs[a] - heapDocs[b]);
+    const sourceCounts = new Map<number, number>();
+    perSource.forEach((n, sid) => n && sourceCounts.set(sid, n));
     return { docs: order.map((i) => heapDocs[i]), scores: order.map((i) => heapScores[i]), total, sourceCounts };
   }
 }

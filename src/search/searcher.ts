@@ -24,6 +24,7 @@ export interface HighlightedDocument {
 /** The facet name (and source filter value) of documents that have no source. */
 export const NO_SOURCE = '(none)';
 export const MAX_LIMIT = 1000;
+const MAX_SUGGESTIONS = 10;
 export const MAX_OFFSET = 100_000;
 
 function elapsed(t0: number): number {
@@ -34,6 +35,7 @@ export class Searcher {
   readonly analyzer: Analyzer;
   private readonly ranker: Ranker;
   private fuzzy: SearchableMap<number> | undefined;
+  private readonly shortPrefixes = new Map<string, number[]>();
 
   constructor(
     readonly data: IndexData,
@@ -157,12 +159,26 @@ export class Searcher {
     const head = m[1];
     const norm = this.analyzer.normalize(m[2]).replace(/[^\p{L}\p{N}]/gu, '');
     if (!norm) return [];
-    const terms = this.ranker.expandPrefix(norm, limit);
+    const terms = this.completions(norm).slice(0, limit);
     const { norms, normDisplay } = this.data;
     return terms.map((t) => {
       const term = normDisplay[t] || norms.terms[t];
       return { term, query: head + term, count: norms.df[t] };
     });
+  }
+
+  /**
+   * The most frequent surface forms starting with `prefix`. One- and two-letter
+   * prefixes span a large part of the lexicon, so their answers are kept.
+   */
+  private completions(prefix: string): number[] {
+    if (prefix.length > 2) return this.ranker.expandPrefix(prefix, MAX_SUGGESTIONS);
+    let c = this.shortPrefixes.get(prefix);
+    if (!c) {
+      c = this.ranker.expandPrefix(prefix, MAX_SUGGESTIONS);
+      this.shortPrefixes.set(prefix, c);
+    }
+    return c;
   }
 
   /** A spelling with matches for the words of a query that matched nothing. */
