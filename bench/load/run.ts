@@ -283,7 +283,7 @@ async function phaseSoak(queries: string[], prefixes: string[], amount: number) 
   }
 }
 
-async function phaseWorst() {
+async function phaseWorst(queries: string[]) {
   const heavy: [string, string][] = [
     ['a one-letter prefix', 'ا*'],
     ['the two-letter prefix ال*', 'ال*'],
@@ -297,7 +297,18 @@ async function phaseWorst() {
   ];
   const srv = await serve(INDEX);
   const out = [];
+  const slowest: { q: string; ms: number; total: number }[] = [];
   try {
+    // Every query of the log once, one at a time: the slowest ones.
+    for (const q of queries) {
+      const t0 = performance.now();
+      const res = await fetch(`http://127.0.0.1:${srv.port}/api/search?q=${enc(q)}`);
+      const body = (await res.json()) as { total?: number };
+      slowest.push({ q, ms: performance.now() - t0, total: body.total ?? -1 });
+    }
+    slowest.sort((a, b) => b.ms - a.ms);
+    slowest.length = 5;
+    for (const x of slowest) console.log(`  slowest of the log: ${JSON.stringify(x.q)} ${fx(x.ms, 0)} ms, ${x.total} hits`);
     for (const [name, q] of heavy) {
       const times: number[] = [];
       let status = 0;
@@ -317,7 +328,7 @@ async function phaseWorst() {
   } finally {
     await srv.stop();
   }
-  return out;
+  return { heavy: out, slowest };
 }
 
 async function main(): Promise<void> {
@@ -353,7 +364,7 @@ async function main(): Promise<void> {
   }
   if (phases.includes('worst')) {
     console.log('worst-case single queries');
-    results.worst = await phaseWorst();
+    results.worst = await phaseWorst(log.queries);
     save();
   }
   const rows: (string | number)[][] = [['run', 'requests', 's', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'RSS start→end MB']];
