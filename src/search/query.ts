@@ -30,6 +30,8 @@ export interface ParsedQuery {
 }
 
 const MIN_PREFIX = 2;
+/** Phrases checked against document text per query; each costs reading the candidates. */
+export const MAX_PHRASES = 8;
 
 /** A search request the library cannot run as given (bad paging or filter values). */
 export class QueryError extends Error {
@@ -54,6 +56,7 @@ export function splitQuery(raw: string): { kind: 'phrase' | 'word'; text: string
 export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
   const q: ParsedQuery = { words: [], prefixes: [], phrases: [], excluded: [] };
   const seen = new Set<string>();
+  const phraseKeys = new Set<string>();
   const addWord = (term: string, norm: string, root: string): void => {
     if (seen.has(term)) return;
     seen.add(term);
@@ -69,7 +72,13 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
         continue;
       }
       const first = content[0].position;
-      q.phrases.push({ words: content.map((t) => ({ term: t.term, offset: t.position - first })), text: item.text });
+      const words = content.map((t) => ({ term: t.term, offset: t.position - first }));
+      const key = JSON.stringify(words);
+      // The same phrase twice adds nothing; past MAX_PHRASES, phrases count as plain words.
+      if (!phraseKeys.has(key) && q.phrases.length < MAX_PHRASES) {
+        phraseKeys.add(key);
+        q.phrases.push({ words, text: item.text });
+      }
       for (const t of content) addWord(t.term, t.norm, t.root);
       continue;
     }

@@ -86,7 +86,9 @@ export class Searcher {
   /** True when the document's text holds every phrase of the query, word after word. */
   private phrasesMatch(q: ParsedQuery, doc: number): boolean {
     const d = this.readDocument(doc);
-    return q.phrases.every((ph) => [d.title, d.text].some((field) => containsPhrase(this.analyzer, field, ph.words)));
+    // Each field is analysed once, whatever the number of phrases.
+    const fields = [d.title, d.text].map((f) => termsByPosition(this.analyzer, f));
+    return q.phrases.every((ph) => fields.some((field) => hasPhrase(field, ph.words)));
   }
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
@@ -243,12 +245,23 @@ export class Searcher {
 
 /** Whether the words of a phrase occur in `text` at the same relative positions. */
 export function containsPhrase(analyzer: Analyzer, text: string, words: { term: string; offset: number }[]): boolean {
-  const tokens = analyzer.analyze(text, true);
-  const at = new Map<number, string>();
-  for (const t of tokens) at.set(t.position, t.term);
-  for (const t of tokens) {
-    if (t.term !== words[0].term) continue;
-    if (words.every((w) => at.get(t.position + w.offset) === w.term)) return true;
+  return hasPhrase(termsByPosition(analyzer, text), words);
+}
+
+/** The stem at each word position of a text (stop words included), as `analyze` numbers them. */
+function termsByPosition(analyzer: Analyzer, text: string): string[] {
+  const at: string[] = [];
+  const table = analyzer.words;
+  table.scan(text, (_start, _end, entry) => {
+    for (const term of table.value(entry).terms) at.push(term);
+  });
+  return at;
+}
+
+function hasPhrase(at: string[], words: { term: string; offset: number }[]): boolean {
+  for (let position = 0; position < at.length; position++) {
+    if (at[position] !== words[0].term) continue;
+    if (words.every((w) => at[position + w.offset] === w.term)) return true;
   }
   return false;
 }
