@@ -61,11 +61,12 @@ export class Analyzer {
   /** Every distinct word met by `scan`, with its forms. */
   readonly words: WordTable<TermForms>;
 
-  constructor(settings: AnalyzerSettings = DEFAULT_ANALYZER_SETTINGS) {
+  /** `wordTableLimit`: distinct words the word table holds before it starts afresh. */
+  constructor(settings: AnalyzerSettings = DEFAULT_ANALYZER_SETTINGS, wordTableLimit?: number) {
     this.settings = settings;
     this.stopWords = stopWordSet(settings.normalize);
     this.stemmer = createArabicStemmer(this.stopWords, undefined, settings.stem);
-    this.words = new WordTable((surface) => this.computeForms(surface));
+    this.words = new WordTable((surface) => this.computeForms(surface), wordTableLimit);
   }
 
   normalize(text: string): string {

@@ -274,14 +274,14 @@ export class IndexBuilder {
   /** Counts the terms of one field; returns its length in (non-stop) words. */
   private scan(text: string, field: 0 | 1): number {
     const table = this.analyzer.words;
-    if (table.generation !== this.tableGeneration) {
-      // The word table started afresh: its entry numbers mean other words now.
-      this.entryForms.fill(-1);
-      this.forms = new Growable(Int32Array, 1 << 16);
-      this.tableGeneration = table.generation;
-    }
     let length = 0;
     table.scan(text, (_start, _end, entry) => {
+      if (table.generation !== this.tableGeneration) {
+        // The word table started afresh (even mid-field): its entry numbers mean other words now.
+        this.entryForms.fill(-1);
+        this.forms = new Growable(Int32Array, 1 << 16);
+        this.tableGeneration = table.generation;
+      }
       const known = entry < this.entryForms.length ? this.entryForms[entry] : -1;
       const at = known >= 0 ? known : this.learn(entry);
       const forms = this.forms.view();

@@ -11,8 +11,10 @@ export function parseDate(value: unknown): number | undefined {
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  const t = Date.UTC(y, mo - 1, d);
-  const check = new Date(t);
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes them as written.
+  const check = new Date(0);
+  check.setUTCFullYear(y, mo - 1, d);
+  const t = check.getTime();
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
   return Math.round(t / 86_400_000);
 }

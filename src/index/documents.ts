@@ -132,6 +132,7 @@ export function recordToDocument(rec: unknown, fallbackId: string): SourceDocume
     if (typeof r.id !== 'string' && typeof r.id !== 'number') return '"id" must be a string or a number';
     id = String(r.id).trim();
     if (id === '') return '"id" is empty';
+    if (/[\ud800-\udfff]/u.test(id)) return '"id" is not valid Unicode (it holds a lone surrogate)';
   }
   const metadata: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) {

@@ -6,7 +6,7 @@ import { readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import SearchableMap from 'minisearch/SearchableMap';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
-import { closeIndexData, openIndexData, termId, type IndexData } from '../index/open.js';
+import { IndexError, closeIndexData, openIndexData, termId, type IndexData } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
@@ -56,7 +56,11 @@ export class Searcher {
     const len = this.data.storeOffset[doc + 1] - start;
     const buf = Buffer.allocUnsafe(len);
     readSync(this.data.storeFd, buf, 0, len, start);
-    return JSON.parse(inflateRawSync(buf, { dictionary: this.data.storeDict }).toString('utf16le')) as StoredDocument;
+    try {
+      return JSON.parse(inflateRawSync(buf, { dictionary: this.data.storeDict }).toString('utf16le')) as StoredDocument;
+    } catch {
+      throw new IndexError(`index at ${this.data.dir} is damaged: document ${this.data.ids[doc]} cannot be read from store.bin; run \`fahras index\` to rebuild it`);
+    }
   }
 
   getDocument(id: string): StoredDocument | undefined {

@@ -112,7 +112,6 @@ export function createApp(ctx: AppContext): Express {
       },
     }),
   );
-  app.use(rejectMalformedUrl);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -133,6 +132,8 @@ export function createApp(ctx: AppContext): Express {
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  // After helmet, so this 400 carries the security headers too.
+  app.use(rejectMalformedUrl);
   app.use(compression());
   app.use(express.json({ limit: '16kb' }));
 

@@ -33,6 +33,7 @@ export function toHttpError(err: unknown): HttpError {
   if (e?.type === 'entity.too.large' || status === 413) return new HttpError(413, 'payload_too_large', 'The request body is too large.');
   if (e?.type === 'entity.parse.failed') return new HttpError(400, 'bad_request', 'The request body is not valid JSON.');
   if (err instanceof URIError) return new HttpError(400, 'bad_request', 'The address contains malformed percent-encoding.');
+  if (err instanceof Error && err.name === 'QueryError') return new HttpError(400, 'invalid_parameter', err.message);
   if (status === 404) return new HttpError(404, 'not_found', 'Nothing here.');
   if (status >= 400 && status < 500) return new HttpError(status, 'bad_request', 'The request is not valid.');
   return new HttpError(500, 'internal', 'Something went wrong on our side; please try again.');
