@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.js';
 import { openIndex } from '../../src/search/searcher.js';
 import { FIXTURE, generations, ROOT } from '../helpers/server.js';
-import { expectNoStack, fahras, MAIN, requireBuilt } from './helpers.js';
+import { expectNoStack, fahras, MAIN, prng, requireBuilt } from './helpers.js';
 
 const CORPUS = resolve(ROOT, '../shared/data/corpora/saudinewsnet.jsonl.gz');
 const HAVE_CORPUS = existsSync(CORPUS);
@@ -48,16 +48,6 @@ async function answers(index: string): Promise<Answers> {
   }
 }
 
-/** mulberry32: the kill moments are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lines [from, to) of the gzipped corpus. */
 async function corpusLines(from: number, to: number): Promise<string[]> {
@@ -125,7 +115,7 @@ describe.skipIf(!HAVE_CORPUS)('fahras index killed with SIGKILL while rebuilding
   });
 
   it(`after each of ${KILLS} kills the index answers as before or as the complete new index, never an error`, async () => {
-    const rand = prng(20240611);
+    const rand = prng(20240611); // the kill moments are the same on every run
     let liveGen = current(index);
     let expected = oldAnswers;
     const log: string[] = [];

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.js';
 import { openIndex } from '../../src/search/searcher.js';
 import { FIXTURE, startTestServer } from '../helpers/server.js';
-import { errorLines, expectNoStack, fahras, requireBuilt } from './helpers.js';
+import { errorLines, expectNoStack, fahras, prng, requireBuilt } from './helpers.js';
 
 function run(cmd: string, args: string[]): { ok: boolean; out: string } {
   try {
@@ -53,16 +53,6 @@ const NO_CHATTR: string | undefined = (() => {
 rmSync(probeDir, { recursive: true, force: true });
 if (NO_MOUNT) console.warn(`disk tests: cannot mount here (${NO_MOUNT}); disk-full skipped; read-only ${NO_CHATTR ? `skipped too (${NO_CHATTR})` : 'uses chattr +i'}`);
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const QUERIES = ['النفط', 'الرياض', 'المرجان'];
 async function answers(index: string): Promise<Record<string, string[]>> {

@@ -194,3 +194,14 @@ export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}, t
     throw new Error(`${(e as Error).message}; stderr: ${err}`, { cause: e });
   }
 }
+
+/** mulberry32: a small seeded generator, so random choices repeat from run to run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
