@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { buildIndex } from '../../src/index/build.js';
 import { createServer, type RunningServer, type ServerOptions } from '../../src/server/serve.js';
 
@@ -40,6 +41,31 @@ export function writeJsonl(dir: string, name: string, docs: Record<string, unkno
 /** A quiet server on 127.0.0.1 and a free port; rate limiting off unless asked. */
 export function startTestServer(opts: Partial<ServerOptions> & { index: string }): Promise<RunningServer> {
   return createServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', rateLimit: 0, corsOrigin: [], ...opts });
+}
+
+/**
+ * The usual fixture for a test file: the fixture index and a quiet server on it
+ * (no watching, no polling), set up before the file's tests and removed after.
+ */
+export function useFixtureServer(): { readonly idx: TempIndex; readonly srv: RunningServer } {
+  let idx: TempIndex | undefined;
+  let srv: RunningServer | undefined;
+  beforeAll(async () => {
+    idx = await buildFixtureIndex();
+    srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
+  });
+  afterAll(async () => {
+    await srv?.close();
+    idx?.cleanup();
+  });
+  return {
+    get idx() {
+      return idx!;
+    },
+    get srv() {
+      return srv!;
+    },
+  };
 }
 
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */

@@ -10,23 +10,11 @@
  *   - a request line or headers over 16 KiB (e.g. a 1 MB query string) → 431;
  *   - raw (un-encoded) non-ASCII or control bytes in the address → 400.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server/serve.js';
-import { buildFixtureIndex, startTestServer, type TempIndex } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useFixtureServer } from '../helpers/server.js';
 import { expectNoStack, expectOnlyMarks, expectSafePage, rawRequest } from './helpers.js';
 
-let idx: TempIndex;
-let srv: RunningServer;
-
-beforeAll(async () => {
-  idx = await buildFixtureIndex();
-  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
-});
-
-afterAll(async () => {
-  await srv?.close();
-  idx?.cleanup();
-});
+const fx = useFixtureServer();
 
 const enc = encodeURIComponent;
 /** A document of the server fixture whose title and text hold markup. */
@@ -369,7 +357,7 @@ describe('hostile input over HTTP', () => {
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const html = c.kind === 'page';
-    const res = await fetch(srv.url + c.path, {
+    const res = await fetch(fx.srv.url + c.path, {
       method: c.method ?? 'GET',
       headers: { ...(html ? { accept: 'text/html' } : {}), ...c.headers },
       body: c.body,
@@ -426,24 +414,24 @@ describe('requests only a raw socket can send', () => {
     Buffer.concat([Buffer.from('GET '), Buffer.isBuffer(target) ? target : Buffer.from(target, 'latin1'), Buffer.from(` HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${extra}\r\n`)]);
 
   it('a 1 MB query string is refused by the HTTP parser with 431, without a hang', async () => {
-    const r = await rawRequest(srv.port, get(`/api/search?q=${'%D8%A8'.repeat(175_000)}`));
+    const r = await rawRequest(fx.srv.port, get(`/api/search?q=${'%D8%A8'.repeat(175_000)}`));
     expect(r.status).toBe(431);
     expectNoStack('1 MB URL', r.body);
   });
 
   it('a 1 MB page address gets the same 431', async () => {
-    const r = await rawRequest(srv.port, get(`/?q=${'a'.repeat(1 << 20)}`));
+    const r = await rawRequest(fx.srv.port, get(`/?q=${'a'.repeat(1 << 20)}`));
     expect(r.status).toBe(431);
   });
 
   it('a 10 KB query string passes the parser and is refused by validation with 400 in the error shape', async () => {
-    const r = await rawRequest(srv.port, get(`/api/search?q=${'%D8%A8'.repeat(10 * 1024 / 6)}`));
+    const r = await rawRequest(fx.srv.port, get(`/api/search?q=${'%D8%A8'.repeat(10 * 1024 / 6)}`));
     expect(r.status).toBe(400);
     expect(JSON.parse(r.body).error.code).toBe('invalid_parameter');
   });
 
   it('20 KB of headers get 431', async () => {
-    const r = await rawRequest(srv.port, get('/api/stats', `Cookie: ${'c'.repeat(20_000)}\r\n`));
+    const r = await rawRequest(fx.srv.port, get('/api/stats', `Cookie: ${'c'.repeat(20_000)}\r\n`));
     expect(r.status).toBe(431);
   });
 
@@ -453,7 +441,7 @@ describe('requests only a raw socket can send', () => {
     ['a raw control character in the address', Buffer.from('/api/search?q=a\u0007b', 'latin1')],
     ['a raw space inside the address', Buffer.from('/api/search?q=a b', 'latin1')],
   ])('%s is refused by the HTTP parser with 400', async (_n, target) => {
-    const r = await rawRequest(srv.port, get(target));
+    const r = await rawRequest(fx.srv.port, get(target));
     expect(r.status).toBe(400);
     expectNoStack(String(target), r.body);
   });
@@ -467,14 +455,14 @@ describe('requests only a raw socket can send', () => {
     ['a body length that lies', Buffer.from('POST /api/search HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'), [400, 404]],
     ['a negative Content-Length', Buffer.from('POST /api/search HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: -1\r\n\r\n'), [400]],
   ] as const)('%s gets a 4xx (or an ordinary answer), never a 500', async (_n, req, statuses) => {
-    const r = await rawRequest(srv.port, req);
+    const r = await rawRequest(fx.srv.port, req);
     expect(statuses as readonly number[]).toContain(r.status);
     expect(r.body).not.toContain('root:x:0:0');
     expectNoStack(_n, r.body);
   });
 
   it('the server still answers after all of this', async () => {
-    const res = await fetch(`${srv.url}/api/search?q=${enc('النفط')}`);
+    const res = await fetch(`${fx.srv.url}/api/search?q=${enc('النفط')}`);
     expect(res.status).toBe(200);
     expect((await res.json()).total).toBe(4);
   });

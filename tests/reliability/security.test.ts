@@ -12,21 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
 import { IndexHolder } from '../../src/server/index-holder.js';
 import type { RunningServer } from '../../src/server/serve.js';
-import { buildFixtureIndex, startTestServer, type TempIndex } from '../helpers/server.js';
+import { startTestServer, useFixtureServer } from '../helpers/server.js';
 
-let idx: TempIndex;
-let srv: RunningServer;
+const fx = useFixtureServer();
 const enc = encodeURIComponent;
-
-beforeAll(async () => {
-  idx = await buildFixtureIndex();
-  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
-});
-
-afterAll(async () => {
-  await srv?.close();
-  idx?.cleanup();
-});
 
 const CSP_DIRECTIVES = ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"];
 
@@ -81,7 +70,7 @@ describe('security headers on every kind of answer', () => {
     ['a HEAD request', `/api/search?q=${enc('النفط')}`, { method: 'HEAD' }, 200, /application\/json/],
   ];
   it.each(cases)('%s', async (name, path, init, status, type) => {
-    const res = await fetch(srv.url + path, init);
+    const res = await fetch(fx.srv.url + path, init);
     await res.arrayBuffer();
     expect(res.status, name).toBe(status);
     expect(res.headers.get('content-type') ?? '', name).toMatch(type);
@@ -91,7 +80,7 @@ describe('security headers on every kind of answer', () => {
   });
 
   it('the 503 page and JSON while the index loads', async () => {
-    const holder = new IndexHolder(idx.index);
+    const holder = new IndexHolder(fx.idx.index);
     const app = createApp({ holder, options: { corsOrigin: [], rateLimit: 0, trustProxy: false }, logger: pino({ level: 'silent' }) });
     const server: Server = createHttpServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -121,8 +110,8 @@ describe('rate limiting per client IP', () => {
   let direct: RunningServer;
   beforeAll(async () => {
     [proxied, direct] = await Promise.all([
-      startTestServer({ index: idx.index, rateLimit: 3, trustProxy: 1, watch: false, reloadPollMs: 0 }),
-      startTestServer({ index: idx.index, rateLimit: 3, trustProxy: false, watch: false, reloadPollMs: 0 }),
+      startTestServer({ index: fx.idx.index, rateLimit: 3, trustProxy: 1, watch: false, reloadPollMs: 0 }),
+      startTestServer({ index: fx.idx.index, rateLimit: 3, trustProxy: false, watch: false, reloadPollMs: 0 }),
     ]);
   });
   afterAll(async () => {
@@ -161,19 +150,19 @@ describe('rate limiting per client IP', () => {
 describe('nothing over HTTP changes the index', () => {
   const ROUTES = ['/api/search', '/api/suggest', '/api/documents/srv-001', '/api/stats', '/api/openapi.json', '/api/reload', '/api/index', '/api/documents', '/', '/doc/srv-001', '/health', '/ready'];
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s on every route is a 404 in the error shape', async (method) => {
-    const before = await (await fetch(`${srv.url}/api/stats`)).json();
+    const before = await (await fetch(`${fx.srv.url}/api/stats`)).json();
     for (const route of ROUTES) {
-      const res = await fetch(srv.url + route, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'x', title: 't', text: 'نص' }) });
+      const res = await fetch(fx.srv.url + route, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'x', title: 't', text: 'نص' }) });
       const body = await res.json();
       expect(res.status, `${method} ${route}`).toBe(404);
       expect(body.error.code).toBe('not_found');
     }
-    const after = await (await fetch(`${srv.url}/api/stats`)).json();
+    const after = await (await fetch(`${fx.srv.url}/api/stats`)).json();
     expect(after).toEqual(before);
   });
 
   it('the OpenAPI document lists only GET operations', async () => {
-    const doc = await (await fetch(`${srv.url}/api/openapi.json`)).json();
+    const doc = await (await fetch(`${fx.srv.url}/api/openapi.json`)).json();
     const methods = Object.values(doc.paths as Record<string, Record<string, unknown>>).flatMap((ops) => Object.keys(ops).filter((k) => ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'].includes(k)));
     expect(new Set(methods)).toEqual(new Set(['get']));
   });

@@ -6,30 +6,18 @@
  * 30 s: measured 33 s by hand, not tested here to keep the suite short.)
  * In its own file so the wait overlaps the other suites.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server/serve.js';
-import { buildFixtureIndex, startTestServer, type TempIndex } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useFixtureServer } from '../helpers/server.js';
 import { rawRequest } from './helpers.js';
 
-let idx: TempIndex;
-let srv: RunningServer;
-
-beforeAll(async () => {
-  idx = await buildFixtureIndex();
-  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
-});
-
-afterAll(async () => {
-  await srv?.close();
-  idx?.cleanup();
-});
+const fx = useFixtureServer();
 
 describe('slow clients', () => {
   it('half a request line and headers get 408 and a closed connection within 45 s', async () => {
     const t0 = Date.now();
-    const r = await rawRequest(srv.port, 'GET /api/stats HTTP/1.1\r\nHost: x\r\n', 45_000);
+    const r = await rawRequest(fx.srv.port, 'GET /api/stats HTTP/1.1\r\nHost: x\r\n', 45_000);
     expect(r.status).toBe(408);
     expect(Date.now() - t0).toBeLessThan(45_000);
-    expect((await fetch(`${srv.url}/api/stats`)).status).toBe(200);
+    expect((await fetch(`${fx.srv.url}/api/stats`)).status).toBe(200);
   }, 60_000);
 });
