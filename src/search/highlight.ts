@@ -5,55 +5,149 @@
  * distinct query terms. All text is HTML-escaped; the only markup is <mark>.
  */
 import type { Analyzer, TermForms } from '../analysis/pipeline.js';
+import type { WordTable } from '../analysis/words.js';
 import type { ParsedQuery } from './query.js';
 import type { Span } from './types.js';
 
-export interface Matcher {
-  terms: ReadonlySet<string>;
-  norms: ReadonlySet<string>;
-  /** Root-level forms: a word matched only through its root is marked too. */
-  roots: ReadonlySet<string>;
-  prefixes: readonly string[];
+/** Which key each entry of a word table matches under, valid for one matcher at a time. */
+class EntryCodes {
+  stamp = new Int32Array(1 << 12);
+  code = new Int32Array(1 << 12);
+  serial = 0;
+
+  ensure(entry: number): void {
+    if (entry < this.stamp.length) return;
+    const size = Math.max(entry + 1, this.stamp.length * 2);
+    const stamp = new Int32Array(size);
+    const code = new Int32Array(size);
+    stamp.set(this.stamp);
+    code.set(this.code);
+    this.stamp = stamp;
+    this.code = code;
+  }
+
+  /** A serial no matcher has used on this table. */
+  next(): number {
+    if (this.serial === 0x7fffffff) {
+      this.serial = 0;
+      this.stamp.fill(0);
+    }
+    return ++this.serial;
+  }
+}
+
+const entryCodes = new WeakMap<WordTable<TermForms>, EntryCodes>();
+
+/**
+ * What a query highlights: its stems (and alternates), surface forms, roots
+ * and prefixes. Each distinct word of the word table is judged once per
+ * matcher; a match is reported as a small key number (index into `keys` + 1).
+ */
+export class Matcher {
+  /** Distinct match keys met so far: a stem, √root or prefix*. */
+  readonly keys: string[] = [];
+  private readonly keyIds = new Map<string, number>();
+  private table: WordTable<TermForms> | undefined;
+  private generation = -1;
+  private serial = 0;
+  private codes: EntryCodes | undefined;
+
+  constructor(
+    readonly terms: ReadonlySet<string>,
+    readonly norms: ReadonlySet<string>,
+    /** Root-level forms: a word matched only through its root is marked too. */
+    readonly roots: ReadonlySet<string>,
+    readonly prefixes: readonly string[],
+  ) {}
+
+  /** 0 when word-table entry `entry` does not match, else its key's number. */
+  codeOf(table: WordTable<TermForms>, entry: number): number {
+    if (table !== this.table || table.generation !== this.generation) this.claim(table);
+    const c = this.codes!;
+    c.ensure(entry);
+    if (c.stamp[entry] === this.serial) return c.code[entry];
+    const key = this.keyOf(table.value(entry));
+    const code = key === null ? 0 : this.idOf(key);
+    c.stamp[entry] = this.serial;
+    c.code[entry] = code;
+    return code;
+  }
+
+  private claim(table: WordTable<TermForms>): void {
+    let c = entryCodes.get(table);
+    if (!c) entryCodes.set(table, (c = new EntryCodes()));
+    this.table = table;
+    this.codes = c;
+    this.generation = table.generation;
+    this.serial = c.next();
+  }
+
+  private idOf(key: string): number {
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      this.keys.push(key);
+      this.keyIds.set(key, (id = this.keys.length));
+    }
+    return id;
+  }
+
+  /** The key a word matches under (its stem, √root or prefix*), or null. */
+  private keyOf(f: TermForms): string | null {
+    for (let i = 0; i < f.norms.length; i++) {
+      if (f.stops[i]) continue;
+      if (this.terms.has(f.terms[i]) || this.norms.has(f.norms[i])) return f.terms[i];
+      if (this.roots.has(f.roots[i])) return `√${f.roots[i]}`;
+      for (const p of this.prefixes) if (f.norms[i].startsWith(p)) return `${p}*`;
+    }
+    return null;
+  }
 }
 
 export function matcherFor(q: ParsedQuery): Matcher {
-  return {
-    terms: new Set(q.words.flatMap((w) => [w.term, ...w.alternates])),
-    norms: new Set(q.words.map((w) => w.norm)),
-    roots: new Set(q.words.map((w) => w.root)),
-    prefixes: q.prefixes,
-  };
+  return new Matcher(
+    new Set(q.words.flatMap((w) => [w.term, ...w.alternates])),
+    new Set(q.words.map((w) => w.norm)),
+    new Set(q.words.map((w) => w.root)),
+    q.prefixes,
+  );
 }
 
-/** The key a word matches under (its stem, √root or prefix*), or null. */
-function keyOf(f: TermForms, m: Matcher): string | null {
-  for (let i = 0; i < f.norms.length; i++) {
-    if (f.stops[i]) continue;
-    if (m.terms.has(f.terms[i]) || m.norms.has(f.norms[i])) return f.terms[i];
-    if (m.roots.has(f.roots[i])) return `√${f.roots[i]}`;
-    for (const p of m.prefixes) if (f.norms[i].startsWith(p)) return `${p}*`;
+/** Growable Int32 list, reused between scans. */
+class IntList {
+  data = new Int32Array(256);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
   }
-  return null;
 }
 
-/** Words of a text (offsets) and which of them match. */
+/** Words of a text (offsets) and which of them match, in buffers reused by the next scan. */
 interface Scan {
   words: number;
-  starts: number[];
-  ends: number[];
-  /** Word indexes of the matches, in order, and their keys. */
-  hitWords: number[];
-  hitKeys: string[];
+  starts: IntList;
+  ends: IntList;
+  /** Word indexes of the matches, in order, and their key codes. */
+  hitWords: IntList;
+  hitCodes: IntList;
 }
 
+const scratch: Scan = { words: 0, starts: new IntList(), ends: new IntList(), hitWords: new IntList(), hitCodes: new IntList() };
+
 function scan(analyzer: Analyzer, text: string, m: Matcher): Scan {
-  const s: Scan = { words: 0, starts: [], ends: [], hitWords: [], hitKeys: [] };
+  const s = scratch;
+  s.words = s.starts.length = s.ends.length = s.hitWords.length = s.hitCodes.length = 0;
   const table = analyzer.words;
   table.scan(text, (start, end, entry) => {
-    const key = keyOf(table.value(entry), m);
-    if (key !== null) {
+    const code = m.codeOf(table, entry);
+    if (code !== 0) {
       s.hitWords.push(s.words);
-      s.hitKeys.push(key);
+      s.hitCodes.push(code);
     }
     s.starts.push(start);
     s.ends.push(end);
@@ -63,7 +157,12 @@ function scan(analyzer: Analyzer, text: string, m: Matcher): Scan {
 }
 
 function spansOf(s: Scan): Span[] {
-  return s.hitWords.map((w) => [s.starts[w], s.ends[w]]);
+  const spans: Span[] = new Array(s.hitWords.length);
+  for (let h = 0; h < spans.length; h++) {
+    const w = s.hitWords.data[h];
+    spans[h] = [s.starts.data[w], s.ends.data[w]];
+  }
+  return spans;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -115,45 +214,66 @@ export function snippet(analyzer: Analyzer, text: string, m: Matcher, opt: Snipp
   const spans = spansOf(s);
   if (s.words === 0) return { html: escapeHtml(Array.from(text).slice(0, 200).join('')), spans };
   const W = Math.max(1, opt.window);
+  const chosen = s.hitWords.length === 0 ? [[0, Math.min(s.words, W)] as Window] : chooseWindows(s, m.keys.length, W, opt.fragments);
+  const parts = chosen.map(([a, b]) => markup(text, spans, s.starts.data[a], s.ends.data[b - 1]));
+  const lead = chosen[0][0] > 0 ? '… ' : '';
+  const tail = chosen[chosen.length - 1][1] < s.words ? ' …' : '';
+  return { html: lead + parts.join(' … ') + tail, spans };
+}
+
+/** Word range [a, b). */
+type Window = [number, number];
+
+/**
+ * The windows of a scan with matches, in text order. Candidate windows start a
+ * quarter window before each match; each pass slides over them once, keeping
+ * per-key counts of the matches inside.
+ */
+function chooseWindows(s: Scan, keyCount: number, W: number, fragments: number): Window[] {
   const n = s.words;
-  let chosen: [number, number][] = [];
-  if (s.hitWords.length === 0) chosen = [[0, Math.min(n, W)]];
-  else {
-    const covered = new Set<string>();
-    const starts = [...new Set(s.hitWords.map((w) => Math.max(0, Math.min(w - Math.floor(W / 4), n - W))))];
-    for (let f = 0; f < opt.fragments; f++) {
-      let best: [number, number] | undefined;
-      let bestScore = 0;
-      for (const a of starts) {
-        const b = Math.min(n, a + W);
-        if (chosen.some(([x, y]) => a < y && x < b)) continue;
-        const keys = new Set<string>();
-        let count = 0;
-        for (let h = 0; h < s.hitWords.length; h++) {
-          const w = s.hitWords[h];
-          if (w >= b) break;
-          if (w >= a) {
-            keys.add(s.hitKeys[h]);
-            count++;
-          }
-        }
-        let fresh = 0;
-        for (const k of keys) if (!covered.has(k)) fresh++;
-        if (f > 0 && fresh === 0) continue;
-        const score = fresh * 1000 + keys.size * 10 + count;
-        if (score > bestScore) {
-          bestScore = score;
-          best = [a, b];
+  const hits = s.hitWords.data;
+  const codes = s.hitCodes.data;
+  const hitCount = s.hitWords.length;
+  const covered = new Uint8Array(keyCount + 1);
+  const inside = new Int32Array(keyCount + 1);
+  const chosen: Window[] = [];
+  for (let f = 0; f < fragments; f++) {
+    inside.fill(0);
+    let distinct = 0;
+    let fresh = 0;
+    let lo = 0;
+    let hi = 0;
+    let best: Window | undefined;
+    let bestScore = 0;
+    let previous = -1;
+    for (let h = 0; h < hitCount; h++) {
+      const a = Math.max(0, Math.min(hits[h] - Math.floor(W / 4), n - W));
+      if (a === previous) continue;
+      previous = a;
+      const b = Math.min(n, a + W);
+      for (; hi < hitCount && hits[hi] < b; hi++) {
+        if (inside[codes[hi]]++ === 0) {
+          distinct++;
+          if (!covered[codes[hi]]) fresh++;
         }
       }
-      if (!best) break;
-      chosen.push(best);
-      for (let h = 0; h < s.hitWords.length; h++) if (s.hitWords[h] >= best[0] && s.hitWords[h] < best[1]) covered.add(s.hitKeys[h]);
+      for (; lo < hi && hits[lo] < a; lo++) {
+        if (--inside[codes[lo]] === 0) {
+          distinct--;
+          if (!covered[codes[lo]]) fresh--;
+        }
+      }
+      if (chosen.some(([x, y]) => a < y && x < b)) continue;
+      if (f > 0 && fresh === 0) continue;
+      const score = fresh * 1000 + distinct * 10 + (hi - lo);
+      if (score > bestScore) {
+        bestScore = score;
+        best = [a, b];
+      }
     }
-    chosen.sort((x, y) => x[0] - y[0]);
+    if (!best) break;
+    chosen.push(best);
+    for (let h = 0; h < hitCount; h++) if (hits[h] >= best[0] && hits[h] < best[1]) covered[codes[h]] = 1;
   }
-  const parts = chosen.map(([a, b]) => markup(text, spans, s.starts[a], s.ends[b - 1]));
-  const lead = chosen[0][0] > 0 ? '… ' : '';
-  const tail = chosen[chosen.length - 1][1] < n ? ' …' : '';
-  return { html: lead + parts.join(' … ') + tail, spans };
+  return chosen.sort((x, y) => x[0] - y[0]);
 }
