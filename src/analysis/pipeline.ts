@@ -4,7 +4,7 @@
  */
 import { normalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize.js';
 import { tokenize, WORD_PATTERN } from './tokenize.js';
-import { WordTable } from './words.js';
+import { hashString, WordTable, type Packer } from './words.js';
 import { stopWordSet } from './stopwords.js';
 import { createArabicStemmer, DEFAULT_STEM_OPTIONS, PROTECTED_WORDS, ROOT_RULES, rootStem, type ArabicStemmer, type StemOptions } from './stem.js';
 
@@ -53,6 +53,30 @@ export interface TermForms {
 
 const CACHE_LIMIT = 200_000;
 
+/** Flags in the first packed integer of a word-table entry. */
+export const PACKED_STOP = 1;
+export const PACKED_SEVERAL = 2;
+
+/**
+ * Each word-table entry packed as [flags, hash(term), hash(norm), hash(root)]
+ * (see `hashString`), so the highlighter rejects a non-matching word without
+ * reading its forms. Words that normalize to several words (ligatures) are
+ * flagged PACKED_SEVERAL and carry no hashes.
+ */
+export const FORMS_PACKER: Packer<TermForms> = {
+  width: 4,
+  pack(f, out, at) {
+    if (f.norms.length !== 1) {
+      out[at] = PACKED_SEVERAL;
+      return;
+    }
+    out[at] = f.stops[0] ? PACKED_STOP : 0;
+    out[at + 1] = hashString(f.terms[0]);
+    out[at + 2] = hashString(f.norms[0]);
+    out[at + 3] = hashString(f.roots[0]);
+  },
+};
+
 export class Analyzer {
   readonly settings: AnalyzerSettings;
   readonly stopWords: ReadonlySet<string>;
@@ -66,7 +90,7 @@ export class Analyzer {
     this.settings = settings;
     this.stopWords = stopWordSet(settings.normalize);
     this.stemmer = createArabicStemmer(this.stopWords, undefined, settings.stem);
-    this.words = new WordTable((surface) => this.computeForms(surface), wordTableLimit);
+    this.words = new WordTable((surface) => this.computeForms(surface), wordTableLimit, FORMS_PACKER);
   }
 
   normalize(text: string): string {

@@ -39,18 +39,43 @@ function astralWordAt(text: string, i: number): number {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/** FNV-1a of a string's UTF-16 units, as the table hashes words. */
+export function hashString(s: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h | 0;
+}
+
+/**
+ * Writes `width` integers summarizing a value at `out[at…]`: a flat copy of
+ * what hot loops test first, so they need not follow the value's pointers.
+ */
+export interface Packer<F> {
+  width: number;
+  pack(value: F, out: Int32Array, at: number): void;
+}
+
 export class WordTable<F> {
   private slots = new Int32Array(1 << 16);
   private hashes: number[] = [];
   private surfaces: string[] = [];
   private values: F[] = [];
+  private packs: Int32Array;
   /** Incremented each time the table is emptied (when it reaches `limit` words). */
   generation = 0;
 
   constructor(
     private readonly compute: (surface: string) => F,
     private readonly limit = 500_000,
-  ) {}
+    private readonly packer?: Packer<F>,
+  ) {
+    this.packs = new Int32Array(packer ? packer.width << 12 : 0);
+  }
+
+  /** The packer's integers for every entry: entry e's start at e × width. */
+  get packed(): Int32Array {
+    return this.packs;
+  }
 
   get size(): number {
     return this.surfaces.length;
@@ -121,7 +146,17 @@ export class WordTable<F> {
     const e = this.surfaces.length;
     this.surfaces.push(surface);
     this.hashes.push(h);
-    this.values.push(this.compute(surface));
+    const value = this.compute(surface);
+    this.values.push(value);
+    if (this.packer) {
+      const at = e * this.packer.width;
+      if (at + this.packer.width > this.packs.length) {
+        const grown = new Int32Array(this.packs.length * 2);
+        grown.set(this.packs);
+        this.packs = grown;
+      }
+      this.packer.pack(value, this.packs, at);
+    }
     this.place(e, h);
     return e;
   }

@@ -4,53 +4,24 @@
  * clitics and diacritics included. Snippets pick the windows richest in
  * distinct query terms. All text is HTML-escaped; the only markup is <mark>.
  */
-import type { Analyzer, TermForms } from '../analysis/pipeline.js';
-import type { WordTable } from '../analysis/words.js';
+import { FORMS_PACKER, PACKED_SEVERAL, PACKED_STOP, type Analyzer, type TermForms } from '../analysis/pipeline.js';
+import { hashString, type WordTable } from '../analysis/words.js';
 import type { ParsedQuery } from './query.js';
 import type { Span } from './types.js';
 
-/** Which key each entry of a word table matches under, valid for one matcher at a time. */
-class EntryCodes {
-  stamp = new Int32Array(1 << 12);
-  code = new Int32Array(1 << 12);
-  serial = 0;
-
-  ensure(entry: number): void {
-    if (entry < this.stamp.length) return;
-    const size = Math.max(entry + 1, this.stamp.length * 2);
-    const stamp = new Int32Array(size);
-    const code = new Int32Array(size);
-    stamp.set(this.stamp);
-    code.set(this.code);
-    this.stamp = stamp;
-    this.code = code;
-  }
-
-  /** A serial no matcher has used on this table. */
-  next(): number {
-    if (this.serial === 0x7fffffff) {
-      this.serial = 0;
-      this.stamp.fill(0);
-    }
-    return ++this.serial;
-  }
-}
-
-const entryCodes = new WeakMap<WordTable<TermForms>, EntryCodes>();
-
 /**
  * What a query highlights: its stems (and alternates), surface forms, roots
- * and prefixes. Each distinct word of the word table is judged once per
- * matcher; a match is reported as a small key number (index into `keys` + 1).
+ * and prefixes. A match is reported as a small key number (index into `keys`
+ * + 1). Words are first screened by the hashes the word table packs for each
+ * entry, so a word that cannot match costs a few integer comparisons.
  */
 export class Matcher {
   /** Distinct match keys met so far: a stem, √root or prefix*. */
   readonly keys: string[] = [];
   private readonly keyIds = new Map<string, number>();
-  private table: WordTable<TermForms> | undefined;
-  private generation = -1;
-  private serial = 0;
-  private codes: EntryCodes | undefined;
+  private readonly termHashes: Int32Array;
+  private readonly normHashes: Int32Array;
+  private readonly rootHashes: Int32Array;
 
   constructor(
     readonly terms: ReadonlySet<string>,
@@ -58,28 +29,21 @@ export class Matcher {
     /** Root-level forms: a word matched only through its root is marked too. */
     readonly roots: ReadonlySet<string>,
     readonly prefixes: readonly string[],
-  ) {}
+  ) {
+    this.termHashes = Int32Array.from(terms, hashString);
+    this.normHashes = Int32Array.from(norms, hashString);
+    this.rootHashes = Int32Array.from(roots, hashString);
+  }
 
   /** 0 when word-table entry `entry` does not match, else its key's number. */
   codeOf(table: WordTable<TermForms>, entry: number): number {
-    if (table !== this.table || table.generation !== this.generation) this.claim(table);
-    const c = this.codes!;
-    c.ensure(entry);
-    if (c.stamp[entry] === this.serial) return c.code[entry];
+    const p = table.packed;
+    const at = entry * FORMS_PACKER.width;
+    const flags = p[at];
+    if (flags & PACKED_STOP) return 0;
+    if (!(flags & PACKED_SEVERAL) && this.prefixes.length === 0 && !this.termHashes.includes(p[at + 1]) && !this.normHashes.includes(p[at + 2]) && !this.rootHashes.includes(p[at + 3])) return 0;
     const key = this.keyOf(table.value(entry));
-    const code = key === null ? 0 : this.idOf(key);
-    c.stamp[entry] = this.serial;
-    c.code[entry] = code;
-    return code;
-  }
-
-  private claim(table: WordTable<TermForms>): void {
-    let c = entryCodes.get(table);
-    if (!c) entryCodes.set(table, (c = new EntryCodes()));
-    this.table = table;
-    this.codes = c;
-    this.generation = table.generation;
-    this.serial = c.next();
+    return key === null ? 0 : this.idOf(key);
   }
 
   private idOf(key: string): number {

@@ -219,18 +219,27 @@ export class Ranker {
     const perSource = new Uint32Array(data.manifest.sources.length);
     let total = 0;
     const k = req.k;
-    for (let i = 0; i < this.nTouched; i++) {
-      const doc = this.touched[i];
-      if (((this.mask[doc] & need) >>> 0) !== need) continue;
-      if (banned.size && banned.has(doc)) continue;
-      if (fromDay !== undefined && !(data.date[doc] >= fromDay)) continue;
-      if (toDay !== undefined && (data.date[doc] === NO_DATE || data.date[doc] > toDay)) continue;
-      if (phrases.length && req.verify && !req.verify(doc)) continue;
-      const sid = data.source[doc];
+    const { acc, mask, touched, nTouched } = this;
+    const sources = data.source;
+    const filtered = banned.size > 0 || fromDay !== undefined || toDay !== undefined || (phrases.length > 0 && req.verify !== undefined);
+    for (let i = 0; i < nTouched; i++) {
+      const doc = touched[i];
+      if (((mask[doc] & need) >>> 0) !== need) continue;
+      if (filtered) {
+        if (banned.size && banned.has(doc)) continue;
+        if (fromDay !== undefined && !(data.date[doc] >= fromDay)) continue;
+        if (toDay !== undefined && (data.date[doc] === NO_DATE || data.date[doc] > toDay)) continue;
+        if (phrases.length && req.verify && !req.verify(doc)) continue;
+      }
+      const sid = sources[doc];
       perSource[sid]++;
       if (source !== undefined && sid !== source) continue;
       total++;
-      if (k > 0) pushTop(heapDocs, heapScores, k, doc, this.acc[doc]);
+      if (k === 0) continue;
+      // Most documents lose to the weakest of a full heap: test before the call.
+      const score = acc[doc];
+      if (heapDocs.length === k && !better(score, doc, heapScores[0], heapDocs[0])) continue;
+      pushTop(heapDocs, heapScores, k, doc, score);
     }
     // Sort the heap's contents best first; ties by document order.
     // Plain loops: `map` over an empty heap returns an array of another shape, which deoptimized this function.
