@@ -15,11 +15,13 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Searcher } from '../search/searcher.js';
+import type { SearchOptions, SearchResult } from '../search/types.js';
 import type { ResolvedOptions } from './config.js';
 import { errorBody, HttpError, toHttpError } from './errors.js';
 import { documentPage, notFoundPage, searchPage, unavailablePage, layout, escapeHtml } from './html.js';
 import type { IndexHolder } from './index-holder.js';
 import { openApiDocument } from './openapi.js';
+import { SearchCache, type CachedSearch } from './result-cache.js';
 import { check, documentParams, documentPath, pageParams, PAGE_SIZE, searchParams, suggestParams, validate } from './validation.js';
 
 /** The package root: two levels above this file, in src/server/ and in dist/server/ alike. */
@@ -31,7 +33,7 @@ const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'ut
 
 export interface AppContext {
   holder: IndexHolder;
-  options: Pick<ResolvedOptions, 'corsOrigin' | 'rateLimit' | 'trustProxy'>;
+  options: Pick<ResolvedOptions, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number };
   logger: Logger;
 }
 
@@ -95,6 +97,8 @@ export function createApp(ctx: AppContext): Express {
   app.set('query parser', parseQueryString);
   app.set('trust proxy', options.trustProxy);
   app.set('json spaces', 0);
+  // Answers are dynamic and sent no-store/no-cache: hashing each body for an ETag buys nothing.
+  app.set('etag', false);
 
   const searcher = (): Searcher => {
     const s = holder.searcher;
@@ -102,16 +106,23 @@ export function createApp(ctx: AppContext): Express {
     return s;
   };
 
-  app.use(
-    pinoHttp({
+  const cache = new SearchCache(options.cacheSize ?? 0);
+  const search = (s: Searcher, q: string, opts: SearchOptions): { entry: CachedSearch; hit: boolean } =>
+    cache.lookup(s, q, [q, opts.limit, opts.offset, opts.mode, opts.filters?.source, opts.filters?.from, opts.filters?.to], (): SearchResult => s.search(q, opts));
+
+  // With logging off, the per-request logger is not set up at all.
+  if (logger.level !== 'silent') {
+    app.use(
+      pinoHttp({
       logger,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
         req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+        },
+      }),
+    );
+  }
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -164,8 +175,11 @@ export function createApp(ctx: AppContext): Express {
 
   app.get('/api/search', (req, res) => {
     const p = validate(searchParams, req.query);
-    const r = searcher().search(p.q, { limit: p.limit, offset: p.offset, mode: p.mode, filters: { source: p.source, from: p.from, to: p.to } });
-    res.json({ query: p, ...r });
+    const t0 = performance.now();
+    const { entry, hit } = search(searcher(), p.q, { limit: p.limit, offset: p.offset, mode: p.mode, filters: { source: p.source, from: p.from, to: p.to } });
+    entry.jsonTail ??= Buffer.from(JSON.stringify({ query: p, ...entry.result, took_ms: undefined }).slice(1));
+    const took = hit ? Math.round((performance.now() - t0) * 1000) / 1000 : entry.result.took_ms;
+    res.type('json').send(Buffer.concat([Buffer.from(`{"took_ms":${took},`), entry.jsonTail]));
   });
 
   app.get('/api/suggest', (req, res) => {
@@ -191,7 +205,7 @@ export function createApp(ctx: AppContext): Express {
   app.get('/api/stats', (_req, res) => {
     const live = holder.current;
     if (!live) throw notReady();
-    res.json({ ...live.searcher.stats(), generation: live.generation, loadedAt: live.loadedAt.toISOString(), reloads: holder.reloads });
+    res.json({ ...live.searcher.stats(), generation: live.generation, loadedAt: live.loadedAt.toISOString(), reloads: holder.reloads, cache: cache.stats() });
   });
 
   const openapi = openApiDocument(VERSION);
@@ -228,7 +242,7 @@ export function createApp(ctx: AppContext): Express {
     }
     const state = p.value;
     const result = state.q
-      ? s.search(state.q, { limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE, mode: state.mode, filters: { source: state.source, from: state.from, to: state.to } })
+      ? search(s, state.q, { limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE, mode: state.mode, filters: { source: state.source, from: state.from, to: state.to } }).entry.result
       : undefined;
     sendHtml(res, 200, searchPage({ state, result, stats: s.stats() }));
   });

@@ -25,6 +25,8 @@ export interface ServerOptions {
   closeDelayMs?: number;
   /** Longest wait for in-flight requests on shutdown, ms. Default 10000. */
   shutdownTimeoutMs?: number;
+  /** Search results kept per loaded index for repeated requests; 0 = off. Env FAHRAS_CACHE_SIZE, default 1000. */
+  cacheSize?: number;
 }
 
 export interface ResolvedOptions {
@@ -39,6 +41,7 @@ export interface ResolvedOptions {
   watch: boolean;
   closeDelayMs: number;
   shutdownTimeoutMs: number;
+  cacheSize: number;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -48,6 +51,7 @@ const envSchema = z.object({
   FAHRAS_CORS_ORIGIN: z.string().optional(),
   FAHRAS_RATE_LIMIT: z.string().regex(/^\d+$/, 'FAHRAS_RATE_LIMIT must be a whole number of requests per minute (0 = off)').transform(Number).optional(),
   FAHRAS_TRUST_PROXY: z.string().optional(),
+  FAHRAS_CACHE_SIZE: z.string().regex(/^\d+$/, 'FAHRAS_CACHE_SIZE must be a whole number of search results (0 = off)').transform(Number).optional(),
   FAHRAS_RELOAD_POLL_MS: z.string().regex(/^\d+$/, 'FAHRAS_RELOAD_POLL_MS must be a whole number of milliseconds (0 = off)').transform(Number).optional(),
 });
 
@@ -76,5 +80,6 @@ export function resolveOptions(opts: ServerOptions, env: NodeJS.ProcessEnv = pro
     watch: opts.watch ?? true,
     closeDelayMs: opts.closeDelayMs ?? 5000,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? 10_000,
+    cacheSize: opts.cacheSize ?? e.FAHRAS_CACHE_SIZE ?? 1000,
   };
 }

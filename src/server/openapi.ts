@@ -232,6 +232,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
             generation: { type: 'string', description: 'The index generation being served.' },
             loadedAt: { type: 'string', format: 'date-time' },
             reloads: { type: 'integer', description: 'Indexes swapped in since the server started.' },
+            cache: {
+              type: 'object',
+              description: 'The search-result cache of the loaded index (FAHRAS_CACHE_SIZE entries; emptied when a new index is swapped in).',
+              properties: { capacity: { type: 'integer' }, size: { type: 'integer' }, hits: { type: 'integer' }, misses: { type: 'integer' } },
+            },
           },
         },
       },

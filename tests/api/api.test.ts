@@ -225,6 +225,22 @@ describe('stats, health, readiness', () => {
     expect(r.body.generation).toMatch(/^gen-/);
   });
 
+  it('answers a repeated search from the result cache, identically, and counts it in /api/stats', async () => {
+    const path = `/api/search?q=${enc('النفط الخام')}&limit=3`;
+    const before = (await getJson('/api/stats')).body.cache;
+    expect(before.capacity).toBeGreaterThan(0);
+    const first = await getJson(path);
+    const second = await getJson(path);
+    expect(second.status).toBe(200);
+    const { took_ms: _a, ...a } = first.body;
+    const { took_ms: _b, ...b } = second.body;
+    expect(b).toEqual(a);
+    expect(a.hits.length).toBeGreaterThan(0);
+    const after = (await getJson('/api/stats')).body.cache;
+    expect(after.hits).toBeGreaterThanOrEqual(before.hits + 1);
+    expect(after.misses).toBeGreaterThanOrEqual(before.misses + 1);
+  });
+
   it('GET /health and /ready answer 200 once loaded', async () => {
     expect((await getJson('/health')).body).toEqual({ status: 'ok' });
     expect((await getJson('/ready')).body).toEqual({ status: 'ready', documents: idx.documents });

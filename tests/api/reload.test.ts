@@ -35,6 +35,10 @@ describe('hot reload', () => {
   it('swaps in a rebuilt index without failing a single request', async () => {
     const before = await stats();
     expect(before.documents).toBe(idx.documents);
+    // Asked before the swap, so the old index's answer is in the result cache.
+    const khatt = `${srv.url}/api/search?q=${encodeURIComponent('الخط')}`;
+    const old = (await (await fetch(khatt)).json()) as { total: number };
+    expect(old.total).toBe(0);
 
     // Requests in a loop for the whole time the index is rebuilt and swapped.
     const statuses: number[] = [];
@@ -68,8 +72,10 @@ describe('hot reload', () => {
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
 
-    const found = await (await fetch(`${srv.url}/api/search?q=${encodeURIComponent('الخط')}`)).json();
+    // The same request now answers from the new index, not from the cache.
+    const found = (await (await fetch(khatt)).json()) as { total: number; hits: { id: string }[] };
     expect(found.total).toBe(3);
+    expect(found.hits.map((h) => h.id).sort()).toEqual(['new-1', 'new-2', 'new-3']);
     expect((await fetch(`${srv.url}/api/documents/srv-001`)).status).toBe(404);
   });
 
