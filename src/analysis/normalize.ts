@@ -68,7 +68,56 @@ function isAccentedLatin(c: number): boolean {
   return (c >= 0x00c0 && c <= 0x024f) || (c >= 0x1e00 && c <= 0x1eff);
 }
 
+/**
+ * Code units whose normalization is a fixed single unit or nothing, whatever
+ * surrounds them: ASCII, the Arabic letters, digits and marks — except the
+ * madda and hamza marks (U+0653–U+0655), which NFKC composes with the letter
+ * before them. A text made only of these is normalized unit by unit.
+ */
+function isPlainUnit(c: number): boolean {
+  return c < 0x80 || (c >= 0x0621 && c <= 0x0652) || (c >= 0x0656 && c <= 0x0673) || c === 0x06a9 || c === 0x06aa || (c >= 0x06c1 && c <= 0x06c3) || c === 0x06cc || c === 0x06d5 || (c >= 0x06f0 && c <= 0x06f9);
+}
+
+/** Per code unit: -2 not plain, -1 dropped, else the unit it becomes. Derived from `fullNormalize` itself. */
+const unitTables = new Map<boolean, Int32Array>();
+
+function unitTable(options: NormalizeOptions): Int32Array {
+  let t = unitTables.get(options.foldHamzaCarriers);
+  if (!t) {
+    t = new Int32Array(0x0700).fill(-2);
+    for (let c = 0; c < t.length; c++) {
+      if (!isPlainUnit(c)) continue;
+      const n = fullNormalize(String.fromCharCode(c), options);
+      t[c] = n.length === 0 ? -1 : n.length === 1 ? n.charCodeAt(0) : -2;
+    }
+    unitTables.set(options.foldHamzaCarriers, t);
+  }
+  return t;
+}
+
 export function normalize(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
+  const table = unitTable(options);
+  let out = '';
+  let same = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const m = c < table.length ? table[c] : -2;
+    if (m === -2) return fullNormalize(text, options);
+    if (m === c) {
+      if (!same) out += text[i];
+      continue;
+    }
+    if (same) {
+      out = text.slice(0, i);
+      same = false;
+    }
+    if (m >= 0) out += String.fromCharCode(m);
+  }
+  return same ? text : out;
+}
+
+/** Normalization by its definition (NFKC, lower case, drops and folds); `normalize` gives the same, faster. */
+export function fullNormalize(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
   const src = text.normalize('NFKC').toLowerCase();
   let out = '';
   for (const ch of src) {
@@ -91,7 +140,7 @@ export function normalize(text: string, options: NormalizeOptions = DEFAULT_NORM
     out += isAccentedLatin(c) ? foldLatin(ch) : ch;
   }
   // Dropping marks can leave a sequence that NFKC would compose differently.
-  return out.normalize('NFKC') === out ? out : normalize(out, options);
+  return out.normalize('NFKC') === out ? out : fullNormalize(out, options);
 }
 
 const INVISIBLE_AND_MARKS = /[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u0640\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;

@@ -43,13 +43,22 @@ export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = {
   tanweenAlef: true,
 };
 
-export interface TermForms {
-  /** One entry per word the surface normalizes to (ligatures such as ﷺ expand to several). */
-  norms: string[];
-  terms: string[];
-  roots: string[];
-  stops: boolean[];
-}
+/**
+ * The analysed readings of one surface word, flat: for each reading its
+ * normalized form, stem, root and stop marker, READING slots apart. One
+ * reading as a rule; a ligature such as ﷺ normalizes to several words. One
+ * array per word keeps the word table small for the garbage collector.
+ */
+export type TermForms = readonly string[];
+
+/** Slots of one reading in TermForms, and their offsets. */
+export const READING = 4;
+export const NORM = 0;
+export const TERM = 1;
+export const ROOT = 2;
+export const STOP = 3;
+/** The STOP slot of a stop word (empty otherwise). */
+export const STOP_MARK = 'stop';
 
 const CACHE_LIMIT = 200_000;
 
@@ -66,14 +75,14 @@ export const PACKED_SEVERAL = 2;
 export const FORMS_PACKER: Packer<TermForms> = {
   width: 4,
   pack(f, out, at) {
-    if (f.norms.length !== 1) {
+    if (f.length !== READING) {
       out[at] = PACKED_SEVERAL;
       return;
     }
-    out[at] = f.stops[0] ? PACKED_STOP : 0;
-    out[at + 1] = hashString(f.terms[0]);
-    out[at + 2] = hashString(f.norms[0]);
-    out[at + 3] = hashString(f.roots[0]);
+    out[at] = f[STOP] ? PACKED_STOP : 0;
+    out[at + 1] = hashString(f[TERM]);
+    out[at + 2] = hashString(f[NORM]);
+    out[at + 3] = hashString(f[ROOT]);
   },
 };
 
@@ -112,13 +121,13 @@ export class Analyzer {
     const norms = normalized.match(WORD_PATTERN) ?? [];
     const s = this.settings;
     const tanween = s.tanweenAlef && surface.includes('\u064b');
-    const terms = norms.map((n) => this.stemmer.stem(tanween && n.length > 3 && n.endsWith('ا') ? n.slice(0, -1) : n));
-    return {
-      norms,
-      terms,
-      roots: terms.map(rootStem),
-      stops: norms.map((n) => this.stopWords.has(n) || (s.dropSingleLetters && n.length === 1)),
-    };
+    const out: string[] = [];
+    for (const n of norms) {
+      const term = this.stemmer.stem(tanween && n.length > 3 && n.endsWith('ا') ? n.slice(0, -1) : n);
+      const stop = this.stopWords.has(n) || (s.dropSingleLetters && n.length === 1);
+      out.push(n, term, rootStem(term), stop ? STOP_MARK : '');
+    }
+    return out;
   }
 
   /** Every token of `text`, in order; stop words included only when `keepStops`. */
@@ -127,10 +136,9 @@ export class Analyzer {
     let position = 0;
     for (const t of tokenize(text)) {
       const f = this.forms(t.surface);
-      for (let i = 0; i < f.norms.length; i++) {
-        if (keepStops || !f.stops[i]) {
-          out.push({ term: f.terms[i], norm: f.norms[i], root: f.roots[i], start: t.start, end: t.end, position, stop: f.stops[i] });
-        }
+      for (let i = 0; i < f.length; i += READING) {
+        const stop = f[i + STOP] !== '';
+        if (keepStops || !stop) out.push({ term: f[i + TERM], norm: f[i + NORM], root: f[i + ROOT], start: t.start, end: t.end, position, stop });
         position++;
       }
     }

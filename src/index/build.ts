@@ -4,7 +4,7 @@
  * then persists it atomically as a new generation of the output folder.
  */
 import { mkdirSync } from 'node:fs';
-import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
+import { Analyzer, ANALYZER_VERSION, NORM, READING, ROOT, STOP, TERM } from '../analysis/pipeline.js';
 import { displayForm } from '../analysis/normalize.js';
 import { Growable } from './growable.js';
 import { postingLength, writePosting } from './postings.js';
@@ -252,13 +252,13 @@ export class IndexBuilder {
     const at = this.forms.length;
     let n = 0;
     this.forms.push(0);
-    for (let i = 0; i < f.norms.length; i++) {
-      if (f.stops[i]) continue;
-      this.forms.push(this.stems.idOf(f.terms[i]));
-      const norm = this.norms.idOf(f.norms[i]);
-      if (norm === this.norms.display.length) this.norms.display.push(f.norms.length === 1 ? displayForm(table.surface(entry)) : f.norms[i]);
+    for (let i = 0; i < f.length; i += READING) {
+      if (f[i + STOP]) continue;
+      this.forms.push(this.stems.idOf(f[i + TERM]));
+      const norm = this.norms.idOf(f[i + NORM]);
+      if (norm === this.norms.display.length) this.norms.display.push(f.length === READING ? displayForm(table.surface(entry)) : f[i + NORM]);
       this.forms.push(norm);
-      this.forms.push(this.roots.idOf(f.roots[i]));
+      this.forms.push(this.roots.idOf(f[i + ROOT]));
       n++;
     }
     this.forms.view()[at] = n;

@@ -4,7 +4,7 @@
  * clitics and diacritics included. Snippets pick the windows richest in
  * distinct query terms. All text is HTML-escaped; the only markup is <mark>.
  */
-import { FORMS_PACKER, PACKED_SEVERAL, PACKED_STOP, type Analyzer, type TermForms } from '../analysis/pipeline.js';
+import { FORMS_PACKER, NORM, PACKED_SEVERAL, PACKED_STOP, READING, ROOT, STOP, TERM, type Analyzer, type TermForms } from '../analysis/pipeline.js';
 import { hashString, type WordTable } from '../analysis/words.js';
 import type { ParsedQuery } from './query.js';
 import type { Span } from './types.js';
@@ -57,11 +57,11 @@ export class Matcher {
 
   /** The key a word matches under (its stem, √root or prefix*), or null. */
   private keyOf(f: TermForms): string | null {
-    for (let i = 0; i < f.norms.length; i++) {
-      if (f.stops[i]) continue;
-      if (this.terms.has(f.terms[i]) || this.norms.has(f.norms[i])) return f.terms[i];
-      if (this.roots.has(f.roots[i])) return `√${f.roots[i]}`;
-      for (const p of this.prefixes) if (f.norms[i].startsWith(p)) return `${p}*`;
+    for (let i = 0; i < f.length; i += READING) {
+      if (f[i + STOP]) continue;
+      if (this.terms.has(f[i + TERM]) || this.norms.has(f[i + NORM])) return f[i + TERM];
+      if (this.roots.has(f[i + ROOT])) return `√${f[i + ROOT]}`;
+      for (const p of this.prefixes) if (f[i + NORM].startsWith(p)) return `${p}*`;
     }
     return null;
   }

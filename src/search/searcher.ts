@@ -5,7 +5,7 @@
 import { readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import SearchableMap from 'minisearch/SearchableMap';
-import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
+import { Analyzer, ANALYZER_VERSION, READING, TERM } from '../analysis/pipeline.js';
 import { IndexError, closeIndexData, openIndexData, termId, type IndexData } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
@@ -257,7 +257,8 @@ function termsByPosition(analyzer: Analyzer, text: string): string[] {
   const at: string[] = [];
   const table = analyzer.words;
   table.scan(text, (_start, _end, entry) => {
-    for (const term of table.value(entry).terms) at.push(term);
+    const f = table.value(entry);
+    for (let i = TERM; i < f.length; i += READING) at.push(f[i]);
   });
   return at;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalize } from '../../src/analysis/normalize.js';
+import { fullNormalize, normalize } from '../../src/analysis/normalize.js';
 import { tokenize } from '../../src/analysis/tokenize.js';
 import { Analyzer } from '../../src/analysis/pipeline.js';
 import { parseQuery } from '../../src/search/query.js';
@@ -92,6 +92,19 @@ describe('properties of analysis', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('the unit-by-unit fast path gives exactly what the full normalization gives, for both hamza settings', () => {
+    const block = fc.array(fc.oneof({ weight: 8, arbitrary: range(0x0600, 0x06ff) }, { weight: 2, arbitrary: range(0x20, 0x7e) }, { weight: 1, arbitrary: arabicUnit }), { maxLength: 12 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(block, arabicText, anyText), fc.boolean(), (s, foldHamzaCarriers) => {
+        expect(normalize(s, { foldHamzaCarriers })).toBe(fullNormalize(s, { foldHamzaCarriers }));
+      }),
+      { numRuns: 3000 },
+    );
+    // the madda and hamza marks compose with the letter before them
+    expect(normalize('ؤ', { foldHamzaCarriers: false })).toBe('ؤ');
+    expect(normalize('آمنة')).toBe('امنه');
   });
 
   it('normalization leaves no harakat, tatweel, bidi controls or Arabic-Indic digits', () => {
