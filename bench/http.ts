@@ -2,7 +2,9 @@
  * HTTP throughput and latency of `fahras serve` on loopback with autocannon:
  * --duration seconds (default 30) at 10 and at 50 connections, every request
  * the next query of the fixed log (`/api/search?q=…`, top 10 with snippets).
- * Rate limiting and logging are off (FAHRAS_RATE_LIMIT=0, FAHRAS_LOG_LEVEL=silent).
+ * Rate limiting and logging are off (FAHRAS_RATE_LIMIT=0, FAHRAS_LOG_LEVEL=silent). The result
+ * cache keeps its setting (FAHRAS_CACHE_SIZE, default 1000): with a 1,000-query log every request
+ * after the first pass is a hit; run with FAHRAS_CACHE_SIZE=0 to make every request search.
  * Baselines in the same invocation, same load and query log:
  *   - MiniSearch behind bare node:http (`ms.search(q).slice(0, 10)` as JSON);
  *   - bare node:http answering a constant JSON body (the loopback/harness ceiling).
@@ -163,6 +165,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { queries } = await makeQueryLog(scale);
   const paths = queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=10`);
   header(`HTTP, ${scale}× (${duration} s per run, connections ${conns.join(', ')}, ${paths.length} rotating queries)`);
+  console.log(`result cache: FAHRAS_CACHE_SIZE=${process.env.FAHRAS_CACHE_SIZE ?? '(default, 1000)'}`);
 
   const all: ServerRuns[] = [];
   const srv = await startServer(indexDir(scale));
