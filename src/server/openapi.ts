@@ -235,7 +235,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             cache: {
               type: 'object',
               description: 'The search-result cache of the loaded index (FAHRAS_CACHE_SIZE entries; emptied when a new index is swapped in).',
-              properties: { capacity: { type: 'integer' }, size: { type: 'integer' }, hits: { type: 'integer' }, misses: { type: 'integer' } },
+              properties: { capacity: { type: 'integer' }, size: { type: 'integer' }, bytes: { type: 'integer', description: 'Estimated memory held; at most 32 KiB × capacity.' }, hits: { type: 'integer' }, misses: { type: 'integer' } },
             },
           },
         },

@@ -9,34 +9,55 @@
 import type { Searcher } from '../search/searcher.js';
 import type { SearchResult } from '../search/types.js';
 
-/** Least recently used dropped first, by entry count (a Map iterates in insertion order). */
+/**
+ * Least recently used dropped first (a Map iterates in insertion order), by
+ * entry count and, when `maxWeight` is set, by the total weight of entries.
+ */
 export class LruCache<V> {
-  private readonly entries = new Map<string, V>();
+  private readonly entries = new Map<string, { value: V; weight: number }>();
+  private total = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    readonly maxWeight = Infinity,
+  ) {}
 
   get size(): number {
     return this.entries.size;
   }
 
-  get(key: string): V | undefined {
-    const v = this.entries.get(key);
-    if (v !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, v);
-    }
-    return v;
+  /** Sum of the weights of the entries held. */
+  get weight(): number {
+    return this.total;
   }
 
-  set(key: string, value: V): void {
-    if (this.capacity <= 0) return;
+  get(key: string): V | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, e);
+    return e.value;
+  }
+
+  /** Keeps `value` unless it alone outweighs the cache. */
+  set(key: string, value: V, weight = 0): void {
+    this.delete(key);
+    if (this.capacity <= 0 || weight > this.maxWeight) return;
+    this.entries.set(key, { value, weight });
+    this.total += weight;
+    while (this.entries.size > this.capacity || this.total > this.maxWeight) this.delete(this.entries.keys().next().value!);
+  }
+
+  private delete(key: string): void {
+    const e = this.entries.get(key);
+    if (e === undefined) return;
+    this.entries.delete(key);
+    this.total -= e.weight;
   }
 
   clear(): void {
     this.entries.clear();
+    this.total = 0;
   }
 }
 
@@ -49,12 +70,30 @@ export interface CachedSearch {
 export interface CacheStats {
   capacity: number;
   size: number;
+  /** Estimated bytes held. */
+  bytes: number;
   hits: number;
   misses: number;
 }
 
 /** Longer queries are answered but not kept: their keys would crowd the cache. */
 const MAX_CACHED_QUERY = 256;
+/** Memory budget per entry of capacity: a top-10 result with its API body is ~20 kB. */
+export const BYTES_PER_ENTRY = 32 * 1024;
+
+/**
+ * Bytes a result and its API body take, roughly: strings are UTF-16 in the heap
+ * and UTF-8 (2 bytes per Arabic letter) in the body; each span a small array.
+ */
+export function estimateBytes(r: SearchResult): number {
+  let bytes = 512;
+  for (const h of r.hits) {
+    bytes += 256 + 4 * (h.title.length + h.titleHighlighted.length + h.snippet.length + h.id.length);
+    bytes += 48 * (h.highlights.title.length + h.highlights.text.length);
+    for (const v of Object.values(h.metadata)) bytes += typeof v === 'string' ? 4 * v.length : 16;
+  }
+  return bytes;
+}
 
 export class SearchCache {
   private readonly lru: LruCache<CachedSearch>;
@@ -63,7 +102,7 @@ export class SearchCache {
   misses = 0;
 
   constructor(capacity: number) {
-    this.lru = new LruCache(capacity);
+    this.lru = new LruCache(capacity, capacity * BYTES_PER_ENTRY);
   }
 
   /**
@@ -85,11 +124,11 @@ export class SearchCache {
     }
     this.misses++;
     const entry: CachedSearch = { result: run() };
-    this.lru.set(key, entry);
+    this.lru.set(key, entry, estimateBytes(entry.result) + key.length * 2);
     return { entry, hit: false };
   }
 
   stats(): CacheStats {
-    return { capacity: this.lru.capacity, size: this.lru.size, hits: this.hits, misses: this.misses };
+    return { capacity: this.lru.capacity, size: this.lru.size, bytes: this.lru.weight, hits: this.hits, misses: this.misses };
   }
 }

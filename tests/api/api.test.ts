@@ -239,6 +239,8 @@ describe('stats, health, readiness', () => {
     const after = (await getJson('/api/stats')).body.cache;
     expect(after.hits).toBeGreaterThanOrEqual(before.hits + 1);
     expect(after.misses).toBeGreaterThanOrEqual(before.misses + 1);
+    expect(after.bytes).toBeGreaterThan(0);
+    expect(after.bytes).toBeLessThanOrEqual(after.capacity * 32 * 1024);
   });
 
   it('GET /health and /ready answer 200 once loaded', async () => {

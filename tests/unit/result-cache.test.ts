@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from '../../src/server/result-cache.js';
+import { BYTES_PER_ENTRY, estimateBytes, LruCache } from '../../src/server/result-cache.js';
 
 describe('LruCache', () => {
   it('drops the least recently used entry first; a read counts as a use', () => {
@@ -24,5 +24,32 @@ describe('LruCache', () => {
     const off = new LruCache<string>(0);
     off.set('النفط', 'أ');
     expect([off.size, off.get('النفط')]).toEqual([0, undefined]);
+  });
+});
+
+describe('LruCache by weight', () => {
+  it('drops the oldest entries until the total weight fits, and refuses an entry heavier than the whole cache', () => {
+    const c = new LruCache<string>(100, 10);
+    c.set('الأمن', 'أ', 4);
+    c.set('الطاقة', 'ب', 4);
+    expect([c.size, c.weight]).toEqual([2, 8]);
+    c.set('القاهرة', 'ج', 5); // 13 > 10: الأمن goes
+    expect(c.get('الأمن')).toBeUndefined();
+    expect([c.size, c.weight]).toEqual([2, 9]);
+    c.set('النفط', 'د', 11);
+    expect(c.get('النفط')).toBeUndefined();
+    expect([c.size, c.weight]).toEqual([2, 9]);
+    c.set('الطاقة', 'ب', 1); // replacing re-weighs
+    expect(c.weight).toBe(6);
+  });
+});
+
+describe('SearchCache', () => {
+  it('weighs results by their text, so a few large results cannot hold much memory', () => {
+    const hit = (text: string) => ({ id: 'n1', score: 1, title: 'عنوان', titleHighlighted: 'عنوان', snippet: text, highlights: { title: [], text: [] as [number, number][] }, metadata: { source: 'عكاظ' } });
+    const small = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن')], facets: { source: {} } });
+    const large = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن '.repeat(10_000))], facets: { source: {} } });
+    expect(large - small).toBeGreaterThanOrEqual(2 * 'الأمن '.repeat(10_000).length);
+    expect(BYTES_PER_ENTRY).toBeGreaterThan(small);
   });
 });
