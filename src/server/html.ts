@@ -6,7 +6,7 @@
  */
 import type { HighlightedDocument } from '../search/searcher.js';
 import type { Hit, IndexStats, SearchResult } from '../search/types.js';
-import { arabicNumber, formatDate, resultCount, statusText } from './format.js';
+import { arabicNumber, formatDate, resultCount, searchHref, statusText } from './public/format.js';
 import { PAGE_SIZE, MAX_PAGE } from './validation.js';
 
 /** The facet key the Searcher gives documents without a source; it cannot be used as a filter. */
@@ -53,19 +53,6 @@ export interface PageState {
   source?: string;
   from?: string;
   to?: string;
-}
-
-/** `/?q=…&page=…` for a state; defaults are left out. */
-export function searchHref(s: Partial<PageState>): string {
-  const p = new URLSearchParams();
-  if (s.q) p.set('q', s.q);
-  if (s.source) p.set('source', s.source);
-  if (s.mode && s.mode !== 'any') p.set('mode', s.mode);
-  if (s.from) p.set('from', s.from);
-  if (s.to) p.set('to', s.to);
-  if (s.page && s.page > 1) p.set('page', String(s.page));
-  const qs = p.toString();
-  return qs ? `/?${qs}` : '/';
 }
 
 export function documentHref(id: string, q?: string): string {

@@ -1,7 +1,7 @@
 // The search page: as-you-type results, suggestions (ARIA combobox), facets,
 // pagination and history. Works on top of the server-rendered page; without
 // JavaScript the plain form and links do the same job.
-import { arabicNumber, formatDate, statusText } from './format.js';
+import { arabicNumber, formatDate, searchHref, statusText } from './format.js';
 
 const PAGE_SIZE = 10;
 const MAX_PAGE = 1001;
@@ -35,19 +35,6 @@ function stateFrom(href) {
     from: p.get('from') || undefined,
     to: p.get('to') || undefined,
   };
-}
-
-/** @param {Partial<State>} s */
-function searchHref(s) {
-  const p = new URLSearchParams();
-  if (s.q) p.set('q', s.q);
-  if (s.source) p.set('source', s.source);
-  if (s.mode && s.mode !== 'any') p.set('mode', s.mode);
-  if (s.from) p.set('from', s.from);
-  if (s.to) p.set('to', s.to);
-  if (s.page && s.page > 1) p.set('page', String(s.page));
-  const qs = p.toString();
-  return qs ? `/?${qs}` : '/';
 }
 
 function documentHref(id, q) {

@@ -1,4 +1,5 @@
-// Arabic presentation helpers; the same functions as src/server/format.ts (server-rendered pages).
+// Arabic presentation helpers and page addresses, shared by the browser script (app.js)
+// and the server-rendered pages (src/server/html.ts): one implementation, no DOM.
 
 const numberFormat = new Intl.NumberFormat('ar-u-nu-arab');
 const msFormat = new Intl.NumberFormat('ar-u-nu-arab', { maximumFractionDigits: 1 });
@@ -31,4 +32,20 @@ export function formatDate(value) {
   const d = new Date(`${m[1]}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return { iso: '', text: value };
   return { iso: m[1], text: dateFormat.format(d) };
+}
+
+/**
+ * `/?q=…&page=…` for a page state; defaults are left out.
+ * @param {{ q?: string, source?: string, mode?: string, from?: string, to?: string, page?: number }} s
+ */
+export function searchHref(s) {
+  const p = new URLSearchParams();
+  if (s.q) p.set('q', s.q);
+  if (s.source) p.set('source', s.source);
+  if (s.mode && s.mode !== 'any') p.set('mode', s.mode);
+  if (s.from) p.set('from', s.from);
+  if (s.to) p.set('to', s.to);
+  if (s.page && s.page > 1) p.set('page', String(s.page));
+  const qs = p.toString();
+  return qs ? `/?${qs}` : '/';
 }
