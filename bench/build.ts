@@ -7,7 +7,8 @@
  *   npm run build && npx tsx bench/build.ts [--scale 1|4] [--skip-baseline] [--cpu-prof]
  *   (--cpu-prof: profiles of every thread of the build in bench/out/prof/build-<scale>x/)
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readManifest } from '../src/index/open.js';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, MB, OUT, TMP, dirBytes, ensureDirs, flag, fx, header, indexDir, lastJson, miniSearchJson, ratio, runInline, runMeasured, scaleArg, table, type Measured, type Scale } from './common.js';
 import { corpusFor } from './corpus.js';
@@ -50,8 +51,7 @@ export async function buildFahras(scale: Scale, input: string, cpuProf = false):
   const m: Measured = await runMeasured(process.execPath, args);
   if (m.code !== 0) throw new Error(`fahras index failed (${m.code}):\n${m.stderr}`);
   const docs = Number(/indexed (\d+) documents/.exec(m.stdout)?.[1] ?? NaN);
-  const gen = readFileSync(join(out, 'CURRENT'), 'utf8').trim();
-  const manifest = JSON.parse(readFileSync(join(out, gen, 'manifest.json'), 'utf8')) as { buildSeconds: number; files: Record<string, { bytes: number }> };
+  const { manifest } = readManifest(out);
   const files = Object.fromEntries(Object.entries(manifest.files).map(([k, v]) => [k, v.bytes]));
   return {
     docs,

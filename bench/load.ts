@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/build.ts --scale 1 && npx tsx bench/load.ts [--scale 1|4] [--runs 3]
  */
+import { currentName } from '../src/index/generations.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -117,9 +118,9 @@ async function openRuns(code: string, env: Record<string, string>, runs: number,
 }
 
 export async function ensureIndexes(scale: Scale, baseline = true): Promise<void> {
-  if (!existsSync(join(indexDir(scale), 'CURRENT')) || (baseline && !existsSync(miniSearchJson(scale)))) {
+  if (currentName(indexDir(scale)) === undefined || (baseline && !existsSync(miniSearchJson(scale)))) {
     const input = await corpusFor(scale);
-    if (!existsSync(join(indexDir(scale), 'CURRENT'))) await buildFahras(scale, input);
+    if (currentName(indexDir(scale)) === undefined) await buildFahras(scale, input);
     if (baseline && !existsSync(miniSearchJson(scale))) await buildBaseline(scale, input);
   }
 }

@@ -14,6 +14,7 @@
  *   npx tsx bench/query.ts [--scale 1|4] [--skip-baseline] [--only search] [--budget 90]
  *   (re-runs itself with --max-old-space-size=16384 --expose-gc)
  */
+import { currentName } from '../src/index/generations.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,7 +74,7 @@ async function openFahras(scale: Scale): Promise<Searcher> {
   const lib = await loadFahras();
   const dir = indexDir(scale);
   try {
-    if (!existsSync(join(dir, 'CURRENT'))) throw new lib.IndexError('missing');
+    if (currentName(dir) === undefined) throw new lib.IndexError('missing');
     return await lib.openIndex(dir);
   } catch (e) {
     if (!(e instanceof lib.IndexError)) throw e;
@@ -145,7 +146,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const docs = new Map<string, ReturnType<Searcher['getDocument']>[]>();
     res.readDocs = timeLoop('read 10 docs', queries, (q) => docs.set(q, top.get(q)!.map((id) => s.getDocument(id))));
     res.snippets = timeLoop('snippets for 10 docs', queries, (q) => {
-      const m = hl.matcherFor(ql.parseQuery(q, s.analyzer));
+      const m = hl.matcherFor(s.analyzer, ql.parseQuery(q, s.analyzer));
       for (const d of docs.get(q)!) {
         hl.markup(d!.title, hl.matchSpans(s.analyzer, d!.title, m));
         hl.snippet(s.analyzer, d!.text, m);

@@ -3,7 +3,9 @@ export { Analyzer, ANALYZER_VERSION, type AnalyzedToken } from './analysis/pipel
 export { normalize } from './analysis/normalize.js';
 export { tokenize } from './analysis/tokenize.js';
 export { buildIndex, BuildError, type BuildOptions, type BuildSummary } from './index/build.js';
-export { loadDocuments, DocumentLoadError, type SourceDocument, type LoadProblem } from './index/documents.js';
+export { loadDocuments, DocumentLoadError, type LoadProblem } from './ingest/load.js';
+export type { Document } from './ingest/document.js';
+export { createNaturalStemmer, type NaturalArabicStemmer } from './analysis/natural-stemmer.js';
 export { IndexError } from './index/open.js';
 export { openIndex, Searcher, type HighlightedDocument } from './search/searcher.js';
 export type * from './search/types.js';

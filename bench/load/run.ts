@@ -20,6 +20,8 @@
  * the swap phase serves a copy. Results: bench/out/reliability-load.json.
  * Wait for other benchmarks to finish first: 2 cores, shared with autocannon.
  */
+import { currentName } from '../../src/index/generations.js';
+import { openIndexReader } from '../../src/index/open.js';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,7 +141,7 @@ function runIndex(out: string): Promise<{ code: number | null; seconds: number; 
 
 async function ensureIndex(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
-  if (existsSync(join(INDEX, 'CURRENT'))) {
+  if (currentName(INDEX) !== undefined) {
     // Reuse it if this build of fahras can open it.
     const check = spawn(process.execPath, [CLI, 'search', 'النفط', '--index', INDEX, '--json', '--limit', '1'], { stdio: 'ignore' });
     const code = await new Promise<number | null>((r) => check.on('exit', r));
@@ -234,8 +236,9 @@ async function phaseSwap(queries: string[]) {
 }
 
 async function phaseSoak(queries: string[], prefixes: string[], amount: number) {
-  const genDir = join(INDEX, readFileSync(join(INDEX, 'CURRENT'), 'utf8').trim());
-  const ids = (JSON.parse(readFileSync(join(genDir, 'ids.json'), 'utf8')) as string[]).filter((_, i) => i % 7 === 0);
+  const reader = await openIndexReader(INDEX);
+  const ids = reader.ids.filter((_, i) => i % 7 === 0);
+  reader.close();
   const bad = [
     '/api/search?q=',
     '/api/search?q=%20%20',

@@ -3,6 +3,8 @@
  * documents and queries. Idempotent: normalize(normalize(x)) === normalize(x).
  */
 
+import { ARABIC_MARKS, classBody, inRanges, INVISIBLE_CONTROLS, LATIN_COMBINING, TATWEEL } from './chars.js';
+
 export interface NormalizeOptions {
   /** Fold the hamza carriers ؤ → و and ئ → ي (measured: see bench/RESULTS.md). */
   foldHamzaCarriers: boolean;
@@ -10,22 +12,9 @@ export interface NormalizeOptions {
 
 export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = { foldHamzaCarriers: true };
 
-/** Code points dropped outright: Arabic marks, tatweel, zero-width and bidi controls. */
+/** Code points dropped outright: Arabic marks, tatweel, zero-width and bidi controls, Latin accents. */
 function isDropped(c: number): boolean {
-  return (
-    (c >= 0x064b && c <= 0x065f) || // harakat, shadda, sukun, hamza above/below marks
-    c === 0x0670 || // dagger alef
-    (c >= 0x0610 && c <= 0x061a) || // honorific and Qur'anic signs above letters
-    (c >= 0x06d6 && c <= 0x06ed) || // Qur'anic annotation marks
-    (c >= 0x08d3 && c <= 0x08ff) || // extended Arabic marks
-    c === 0x0640 || // tatweel
-    (c >= 0x200b && c <= 0x200f) || // zero-width space/joiners, LRM, RLM
-    c === 0x061c || // Arabic letter mark
-    (c >= 0x202a && c <= 0x202e) || // bidi embeddings and overrides
-    (c >= 0x2066 && c <= 0x2069) || // bidi isolates
-    c === 0xfeff || // byte-order mark / zero-width no-break space
-    (c >= 0x0300 && c <= 0x036f) // Latin combining accents
-  );
+  return c === TATWEEL || inRanges(c, ARABIC_MARKS) || inRanges(c, INVISIBLE_CONTROLS) || inRanges(c, LATIN_COMBINING);
 }
 
 const LETTER_FOLDS: ReadonlyMap<number, string> = new Map([
@@ -143,7 +132,7 @@ export function fullNormalize(text: string, options: NormalizeOptions = DEFAULT_
   return out.normalize('NFKC') === out ? out : fullNormalize(out, options);
 }
 
-const INVISIBLE_AND_MARKS = /[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u0640\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const INVISIBLE_AND_MARKS = new RegExp(`[${classBody(ARABIC_MARKS)}${classBody([[TATWEEL, TATWEEL]])}${classBody(INVISIBLE_CONTROLS)}]`, 'g');
 
 /**
  * A word as a reader expects to see it in a list of suggestions: presentation

@@ -1,19 +1,23 @@
 /**
- * The analysis pipeline: normalize → tokenize → stop words → stem, one ordered
- * composition used by indexing and querying alike.
+ * The analysis pipeline: normalize → tokenize → stop words → stem (and root),
+ * one ordered composition used by indexing, querying and highlighting alike.
+ * Everything goes through one scan over the analyzer's word table, so a word
+ * is analysed once, whichever stage meets it first.
  */
 import { normalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize.js';
-import { tokenize, WORD_PATTERN } from './tokenize.js';
-import { hashString, WordTable, type Packer } from './words.js';
+import { WORD_PATTERN } from './tokenize.js';
+import { MatchProbe, pushReading, Word, WordTable, type Readings } from './words.js';
 import { stopWordSet } from './stopwords.js';
-import { createArabicStemmer, DEFAULT_STEM_OPTIONS, PROTECTED_WORDS, ROOT_RULES, rootStem, type ArabicStemmer, type StemOptions } from './stem.js';
+import { createLightStemmer, DEFAULT_STEM_OPTIONS, PROCLITIC_LETTERS, PROTECTED_WORDS, ROOT_RULES, rootStem, type StemOptions } from './stem.js';
+
+export { MatchProbe, Word } from './words.js';
 
 /** Bump whenever a change to analysis changes the terms an index holds. */
 export const ANALYZER_VERSION = 2;
 
 export interface AnalyzedToken {
-  /** Stemmed term, the unit of matching. */
-  term: string;
+  /** Light stem, the unit of matching. */
+  stem: string;
   /** Normalized surface form, for exact-form boosting and suggestions. */
   norm: string;
   /** Root-level form, for matching across derivations. */
@@ -43,104 +47,90 @@ export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = {
   tanweenAlef: true,
 };
 
-/**
- * The analysed readings of one surface word, flat: for each reading its
- * normalized form, stem, root and stop marker, READING slots apart. One
- * reading as a rule; a ligature such as ﷺ normalizes to several words. One
- * array per word keeps the word table small for the garbage collector.
- */
-export type TermForms = readonly string[];
-
-/** Slots of one reading in TermForms, and their offsets. */
-export const READING = 4;
-export const NORM = 0;
-export const TERM = 1;
-export const ROOT = 2;
-export const STOP = 3;
-/** The STOP slot of a stop word (empty otherwise). */
-export const STOP_MARK = 'stop';
-
-const CACHE_LIMIT = 200_000;
-
-/** Flags in the first packed integer of a word-table entry. */
-export const PACKED_STOP = 1;
-export const PACKED_SEVERAL = 2;
-
-/**
- * Each word-table entry packed as [flags, hash(term), hash(norm), hash(root)]
- * (see `hashString`), so the highlighter rejects a non-matching word without
- * reading its forms. Words that normalize to several words (ligatures) are
- * flagged PACKED_SEVERAL and carry no hashes.
- */
-export const FORMS_PACKER: Packer<TermForms> = {
-  width: 4,
-  pack(f, out, at) {
-    if (f.length !== READING) {
-      out[at] = PACKED_SEVERAL;
-      return;
-    }
-    out[at] = f[STOP] ? PACKED_STOP : 0;
-    out[at + 1] = hashString(f[TERM]);
-    out[at + 2] = hashString(f[NORM]);
-    out[at + 3] = hashString(f[ROOT]);
-  },
-};
+const TANWEEN_FATH = '\u064b';
 
 export class Analyzer {
   readonly settings: AnalyzerSettings;
-  readonly stopWords: ReadonlySet<string>;
-  readonly stemmer: ArabicStemmer;
-  private cache = new Map<string, TermForms>();
-  /** Every distinct word met by `scan`, with its forms. */
-  readonly words: WordTable<TermForms>;
+  private readonly stopWords: ReadonlySet<string>;
+  private readonly lightStem: (word: string) => string;
+  private readonly table: WordTable;
 
   /** `wordTableLimit`: distinct words the word table holds before it starts afresh. */
   constructor(settings: AnalyzerSettings = DEFAULT_ANALYZER_SETTINGS, wordTableLimit?: number) {
     this.settings = settings;
     this.stopWords = stopWordSet(settings.normalize);
-    this.stemmer = createArabicStemmer(this.stopWords, undefined, settings.stem);
-    this.words = new WordTable((surface) => this.computeForms(surface), wordTableLimit, FORMS_PACKER);
+    this.lightStem = createLightStemmer(PROTECTED_WORDS, settings.stem);
+    this.table = new WordTable((surface) => this.readingsOf(surface), wordTableLimit);
   }
 
   normalize(text: string): string {
     return normalize(text, this.settings.normalize);
   }
 
-  /** Normalized and stemmed forms of one surface word, memoized. */
-  forms(surface: string): TermForms {
-    let f = this.cache.get(surface);
-    if (f) return f;
-    f = this.computeForms(surface);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(surface, f);
-    return f;
+  /** The light stem of one normalized word. */
+  stem(norm: string): string {
+    return this.lightStem(norm);
   }
 
-  private computeForms(surface: string): TermForms {
-    const normalized = this.normalize(surface);
-    const norms = normalized.match(WORD_PATTERN) ?? [];
-    const s = this.settings;
-    const tanween = s.tanweenAlef && surface.includes('\u064b');
-    const out: string[] = [];
-    for (const n of norms) {
-      const term = this.stemmer.stem(tanween && n.length > 3 && n.endsWith('ا') ? n.slice(0, -1) : n);
-      const stop = this.stopWords.has(n) || (s.dropSingleLetters && n.length === 1);
-      out.push(n, term, rootStem(term), stop ? STOP_MARK : '');
-    }
-    return out;
+  isStopWord(norm: string): boolean {
+    return this.stopWords.has(norm) || (this.settings.dropSingleLetters && norm.length === 1);
+  }
+
+  /**
+   * Word entry numbers (`Word.entry`) keep their meaning while the epoch is
+   * unchanged. It changes only between scans (at the end of the scan that
+   * filled the word table, which then starts afresh); a caller that keeps
+   * per-entry data checks it before each scan.
+   */
+  get epoch(): number {
+    return this.table.epoch;
+  }
+
+  /** Distinct words analysed and remembered. */
+  get knownWords(): number {
+    return this.table.size;
+  }
+
+  /**
+   * Calls `visit(start, end, word)` for every word of `text`, in order, with
+   * offsets into `text`. `word` is a view valid during the call only.
+   */
+  scan(text: string, visit: (start: number, end: number, word: Word) => void): void {
+    // One view per scan (not per word): a scan started inside another's callback keeps its own.
+    const view = new Word(this.table);
+    this.table.scan(text, (start, end, entry) => {
+      view.entry = entry;
+      visit(start, end, view);
+    });
   }
 
   /** Every token of `text`, in order; stop words included only when `keepStops`. */
   analyze(text: string, keepStops = false): AnalyzedToken[] {
     const out: AnalyzedToken[] = [];
     let position = 0;
-    for (const t of tokenize(text)) {
-      const f = this.forms(t.surface);
-      for (let i = 0; i < f.length; i += READING) {
-        const stop = f[i + STOP] !== '';
-        if (keepStops || !stop) out.push({ term: f[i + TERM], norm: f[i + NORM], root: f[i + ROOT], start: t.start, end: t.end, position, stop });
+    this.scan(text, (start, end, w) => {
+      for (let i = 0, n = w.readings; i < n; i++) {
+        const stop = w.isStop(i);
+        if (keepStops || !stop) out.push({ stem: w.stem(i), norm: w.norm(i), root: w.root(i), start, end, position, stop });
         position++;
       }
+    });
+    return out;
+  }
+
+  /** A probe for `Word.mayMatch`: what a query looks for, as hashes. */
+  probe(stems: Iterable<string>, norms: Iterable<string>, roots: Iterable<string>, anyPrefix: boolean): MatchProbe {
+    return new MatchProbe(stems, norms, roots, anyPrefix);
+  }
+
+  /** The readings of one surface word: what the word table remembers for it. */
+  private readingsOf(surface: string): Readings {
+    const norms = this.normalize(surface).match(WORD_PATTERN) ?? [];
+    const tanween = this.settings.tanweenAlef && surface.includes(TANWEEN_FATH);
+    const out: string[] = [];
+    for (const n of norms) {
+      const stem = this.lightStem(tanween && n.length > 3 && n.endsWith('ا') ? n.slice(0, -1) : n);
+      pushReading(out, n, stem, rootStem(stem), this.isStopWord(n));
     }
     return out;
   }
@@ -150,15 +140,10 @@ export class Analyzer {
    * (و ف ب ل ك): the stem of the rest. لبني → بني، بداوود → داوود.
    */
   procliticReadings(norm: string): string[] {
-    if (norm.length < 4 || !'وفبلك'.includes(norm[0])) return [];
-    const full = this.stemmer.stem(norm);
-    const rest = this.stemmer.stem(norm.slice(1));
+    if (norm.length < 4 || !PROCLITIC_LETTERS.includes(norm[0])) return [];
+    const full = this.lightStem(norm);
+    const rest = this.lightStem(norm.slice(1));
     return rest !== full && !this.stopWords.has(norm.slice(1)) ? [rest] : [];
-  }
-
-  /** Stemmed terms only: what natural's `tokenizeAndStem` gives, through our own tokenizer. */
-  terms(text: string): string[] {
-    return this.stemmer.tokenizeAndStem(text);
   }
 
   /** A stable fingerprint of everything that decides the terms of an index. */

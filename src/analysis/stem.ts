@@ -1,6 +1,6 @@
 /**
  * Arabic light stemmer in the family of Larkey's light10 and Lucene's
- * ArabicStemmer, built on natural's Stemmer API. Input is already normalized
+ * ArabicStemmer (natural's Stemmer API is offered by natural-stemmer.ts). Input is already normalized
  * (alef, ya and ta marbuta folded), so ة never appears and ية is written يه.
  *
  * Rules, in order:
@@ -10,9 +10,7 @@
  *     otherwise a leading conjunction or preposition when the rest is long enough;
  *  3. strip one suffix, longest first, if enough letters remain.
  */
-import StemmerBase from 'natural/lib/natural/stemmers/stemmer.js';
 import { normalize } from './normalize.js';
-import { tokenize, WORD_PATTERN } from './tokenize.js';
 
 export interface StemOptions {
   /** Article prefixes, tried longest first. */
@@ -67,7 +65,8 @@ export const PROTECTED_WORDS: readonly string[] = [
   'الله', 'اله', 'ابراهيم', 'اسماعيل', 'عيسى', 'موسى', 'يحيى', 'يوسف', 'هارون', 'سليمان', 'عثمان', 'مروان', 'رمضان', 'شعبان', 'شيطان', 'انسان', 'قران', 'قرآن', 'ميزان', 'برهان', 'سلطان', 'بيان', 'مكان', 'زمان', 'ايمان', 'احسان', 'لسان',
 ];
 
-const PROCLITIC_LETTERS = 'وفبلك';
+/** Letters that may be a proclitic (and, so, with, for, like) glued to the word after them. */
+export const PROCLITIC_LETTERS = 'وفبلك';
 
 /** Verb and derivation prefixes removed by the root-level stemmer, longest first. */
 const ROOT_PREFIXES = ['است', 'يست', 'تست', 'نست', 'ست', 'مست', 'ي', 'ت', 'ن', 'ا', 'م'];
@@ -103,11 +102,6 @@ export function rootStem(stem: string): string {
   return w;
 }
 
-export interface ArabicStemmer {
-  stem(token: string): string;
-  tokenizeAndStem(text: string, keepStops?: boolean): string[];
-}
-
 /** The stemming rules on one normalized word; pure, no dictionary. */
 export function lightStem(word: string, protectedWords: ReadonlySet<string>, o: StemOptions = DEFAULT_STEM_OPTIONS): string {
   if (word.length < 3 || protectedWords.has(word) || !/^[\u0621-\u064a]+$/.test(word)) return word;
@@ -131,25 +125,8 @@ export function lightStem(word: string, protectedWords: ReadonlySet<string>, o: 
   return w;
 }
 
-/**
- * Creates a stemmer object on natural's Stemmer base, with `stem` and
- * `tokenizeAndStem` replaced so that Arabic letters survive tokenization and
- * the stop-word list is this stemmer's own (natural's is process-global).
- */
-export function createArabicStemmer(stopWords: ReadonlySet<string>, protectedWords: readonly string[] = PROTECTED_WORDS, options: StemOptions = DEFAULT_STEM_OPTIONS): ArabicStemmer {
+/** The light stemmer with its protected words normalized once: `stem(normalizedWord)`. */
+export function createLightStemmer(protectedWords: readonly string[] = PROTECTED_WORDS, options: StemOptions = DEFAULT_STEM_OPTIONS): (word: string) => string {
   const protectedSet = new Set(protectedWords.map((w) => normalize(w)));
-  const stemmer = {} as ArabicStemmer;
-  StemmerBase.call(stemmer);
-  stemmer.stem = (token: string) => lightStem(token, protectedSet, options);
-  stemmer.tokenizeAndStem = (text: string, keepStops = false) => {
-    const out: string[] = [];
-    for (const t of tokenize(text)) {
-      // A ligature such as ﷺ normalizes to several words.
-      for (const norm of normalize(t.surface).match(WORD_PATTERN) ?? []) {
-        if (keepStops || !stopWords.has(norm)) out.push(stemmer.stem(norm));
-      }
-    }
-    return out;
-  };
-  return stemmer;
+  return (word) => lightStem(word, protectedSet, options);
 }

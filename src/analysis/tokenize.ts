@@ -3,6 +3,7 @@
  * highlight covers exactly the characters the reader sees (diacritics, tatweel
  * and clitics included).
  */
+import { classBody, INVISIBLE_CONTROLS } from './chars.js';
 
 export interface RawToken {
   /** The token exactly as it appears in the text. */
@@ -18,7 +19,7 @@ export interface RawToken {
  * controls are absorbed into the word they sit in (normalization drops them),
  * so an invisible mark never splits a word in two.
  */
-export const WORD_PATTERN = /[\p{L}\p{M}\p{Nd}\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]+/gu;
+export const WORD_PATTERN = new RegExp(`[\\p{L}\\p{M}\\p{Nd}${classBody(INVISIBLE_CONTROLS)}]+`, 'gu');
 
 export function tokenize(text: string): RawToken[] {
   const tokens: RawToken[] = [];

@@ -1,14 +1,21 @@
 /**
- * The word table: every distinct surface word seen so far, with its analysed
- * forms, found by a hash of its characters. Scanning a text walks its UTF-16
- * units once, classifying them with a lookup table and hashing each word as it
- * goes, so a word already seen costs a probe and a comparison — no regular
- * expression, no substring, no allocation. Indexing and highlighting both scan
- * through it.
+ * The word table: every distinct surface word met so far, with its analysed
+ * readings, found by a hash of its characters. Scanning a text walks its
+ * UTF-16 units once, classifying them with a lookup table and hashing each
+ * word as it goes, so a word already seen costs a probe and a comparison — no
+ * regular expression, no substring, no allocation. It is the analyzer's one
+ * cache: indexing, querying and highlighting all read words through it.
  *
  * A word is a maximal run of the characters WORD_PATTERN accepts, exactly as
  * the tokenizer splits.
+ *
+ * Each entry is known to callers by a dense number and through a `Word` view;
+ * numbers stay valid while `epoch` is unchanged. When the table is full it
+ * starts afresh at the end of the scan that filled it, so a scan never sees
+ * an entry number change meaning under it.
  */
+import { FNV_OFFSET, FNV_PRIME, hashString } from '../common/hash.js';
+import { Growable } from '../common/growable.js';
 import { WORD_PATTERN } from './tokenize.js';
 
 /** 1: a word character; 2: a high surrogate (the pair decides); 0: a separator. */
@@ -36,58 +43,126 @@ function astralWordAt(text: string, i: number): number {
   return ok ? 2 : 0;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+/**
+ * The analysed readings of one surface word, flat: for each reading its
+ * normalized form, stem, root and stop marker, READING slots apart. One
+ * reading as a rule; a ligature such as ﷺ normalizes to several words. One
+ * array per word keeps the table small for the garbage collector. Private to
+ * analysis: everything else reads words through `Word`.
+ */
+export type Readings = readonly string[];
+const READING = 4;
+const NORM = 0;
+const STEM = 1;
+const ROOT = 2;
+const STOP = 3;
+const STOP_MARK = 'stop';
 
-/** FNV-1a of a string's UTF-16 units, as the table hashes words. */
-export function hashString(s: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h | 0;
+/** Appends one reading to a word's flat readings. */
+export function pushReading(out: string[], norm: string, stem: string, root: string, stop: boolean): void {
+  out.push(norm, stem, root, stop ? STOP_MARK : '');
+}
+
+/** Per-entry packed summary: [flags, hash(stem), hash(norm), hash(root)]. */
+const PACK = 4;
+const PACKED_STOP = 1;
+/** Several readings (a ligature): no hashes, always examined. */
+const PACKED_SEVERAL = 2;
+
+/**
+ * Hashes of what a query looks for, so `Word.mayMatch` can reject a word with
+ * integer tests before anything reads its strings.
+ */
+export class MatchProbe {
+  readonly stems: Int32Array;
+  readonly norms: Int32Array;
+  readonly roots: Int32Array;
+
+  constructor(stems: Iterable<string>, norms: Iterable<string>, roots: Iterable<string>, readonly anyPrefix: boolean) {
+    this.stems = Int32Array.from(stems, hashString);
+    this.norms = Int32Array.from(norms, hashString);
+    this.roots = Int32Array.from(roots, hashString);
+  }
 }
 
 /**
- * Writes `width` integers summarizing a value at `out[at…]`: a flat copy of
- * what hot loops test first, so they need not follow the value's pointers.
+ * A view onto one word of the table during a scan: its readings (normalized
+ * form, stem, root, stop flag) and a cheap may-match test. The same object is
+ * re-pointed at each word; keep `entry` to refer to the word later.
  */
-export interface Packer<F> {
-  width: number;
-  pack(value: F, out: Int32Array, at: number): void;
+export class Word {
+  /** The word's entry number in the table (valid while the analyzer's epoch is unchanged). */
+  entry = -1;
+
+  constructor(private readonly table: WordTable) {}
+
+  /** The word as written in the text. */
+  get surface(): string {
+    return this.table.surface(this.entry);
+  }
+
+  /** Number of readings: 1, or several for a ligature that normalizes to several words. */
+  get readings(): number {
+    return this.table.readings(this.entry).length / READING;
+  }
+
+  /** Normalized form of reading `i`: what exact-form matching and suggestions use. */
+  norm(i = 0): string {
+    return this.table.readings(this.entry)[i * READING + NORM];
+  }
+
+  /** Light stem of reading `i`: the unit of matching. */
+  stem(i = 0): string {
+    return this.table.readings(this.entry)[i * READING + STEM];
+  }
+
+  /** Root-level form of reading `i`: matching across derivations. */
+  root(i = 0): string {
+    return this.table.readings(this.entry)[i * READING + ROOT];
+  }
+
+  isStop(i = 0): boolean {
+    return this.table.readings(this.entry)[i * READING + STOP] !== '';
+  }
+
+  /** False only when no reading of this word can match `probe`. */
+  mayMatch(probe: MatchProbe): boolean {
+    return this.table.mayMatch(this.entry, probe);
+  }
 }
 
-export class WordTable<F> {
+export class WordTable {
   private slots = new Int32Array(1 << 16);
-  private hashes: number[] = [];
+  private readonly hashes = new Growable(Int32Array, 1 << 12);
   private surfaces: string[] = [];
-  private values: F[] = [];
-  private packs: Int32Array;
-  /** Incremented each time the table is emptied (when it reaches `limit` words). */
-  generation = 0;
+  private values: Readings[] = [];
+  private readonly packs = new Growable(Int32Array, PACK << 12);
+  /** Incremented each time the table starts afresh. */
+  epoch = 0;
 
   constructor(
-    private readonly compute: (surface: string) => F,
+    private readonly compute: (surface: string) => Readings,
     private readonly limit = 500_000,
-    private readonly packer?: Packer<F>,
-  ) {
-    this.packs = new Int32Array(packer ? packer.width << 12 : 0);
-  }
-
-  /** The packer's integers for every entry: entry e's start at e × width. */
-  get packed(): Int32Array {
-    return this.packs;
-  }
+  ) {}
 
   get size(): number {
     return this.surfaces.length;
   }
 
-  /** The analysed forms of entry `e`. */
-  value(e: number): F {
+  readings(e: number): Readings {
     return this.values[e];
   }
 
   surface(e: number): string {
     return this.surfaces[e];
+  }
+
+  mayMatch(e: number, probe: MatchProbe): boolean {
+    const p = this.packs.raw;
+    const at = e * PACK;
+    const flags = p[at];
+    if (flags & PACKED_STOP) return false;
+    return (flags & PACKED_SEVERAL) !== 0 || probe.anyPrefix || probe.stems.includes(p[at + 1]) || probe.norms.includes(p[at + 2]) || probe.roots.includes(p[at + 3]);
   }
 
   /** Calls `visit(start, end, entry)` for every word of `text`, in order. */
@@ -116,13 +191,16 @@ export class WordTable<F> {
       }
       visit(start, i, this.lookup(text, start, i, h | 0));
     }
+    // Full: start afresh now, between scans, never under a scan's feet.
+    if (this.surfaces.length >= this.limit) this.clear();
   }
 
   private lookup(text: string, start: number, end: number, h: number): number {
     const mask = this.slots.length - 1;
+    const hashes = this.hashes.raw;
     let slot = h & mask;
     for (let e = this.slots[slot] - 1; e >= 0; e = this.slots[slot] - 1) {
-      if (this.hashes[e] === h) {
+      if (hashes[e] === h) {
         const s = this.surfaces[e];
         if (s.length === end - start) {
           let same = true;
@@ -141,21 +219,22 @@ export class WordTable<F> {
   }
 
   private add(surface: string, h: number): number {
-    if (this.surfaces.length >= this.limit) this.clear();
     if ((this.surfaces.length + 1) * 2 > this.slots.length) this.grow();
     const e = this.surfaces.length;
     this.surfaces.push(surface);
     this.hashes.push(h);
-    const value = this.compute(surface);
-    this.values.push(value);
-    if (this.packer) {
-      const at = e * this.packer.width;
-      if (at + this.packer.width > this.packs.length) {
-        const grown = new Int32Array(this.packs.length * 2);
-        grown.set(this.packs);
-        this.packs = grown;
-      }
-      this.packer.pack(value, this.packs, at);
+    const r = this.compute(surface);
+    this.values.push(r);
+    if (r.length !== READING) {
+      this.packs.push(PACKED_SEVERAL);
+      this.packs.push(0);
+      this.packs.push(0);
+      this.packs.push(0);
+    } else {
+      this.packs.push(r[STOP] ? PACKED_STOP : 0);
+      this.packs.push(hashString(r[STEM]));
+      this.packs.push(hashString(r[NORM]));
+      this.packs.push(hashString(r[ROOT]));
     }
     this.place(e, h);
     return e;
@@ -170,14 +249,16 @@ export class WordTable<F> {
 
   private grow(): void {
     this.slots = new Int32Array(this.slots.length * 2);
-    for (let e = 0; e < this.surfaces.length; e++) this.place(e, this.hashes[e]);
+    const hashes = this.hashes.raw;
+    for (let e = 0; e < this.surfaces.length; e++) this.place(e, hashes[e]);
   }
 
-  clear(): void {
+  private clear(): void {
     this.slots = new Int32Array(1 << 16);
-    this.hashes = [];
+    this.hashes.clear();
+    this.packs.clear();
     this.surfaces = [];
     this.values = [];
-    this.generation++;
+    this.epoch++;
   }
 }

@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { statSync } from 'node:fs';
 import { buildIndex } from '../index/build.js';
-import { formatProblem, listInputFiles } from '../index/documents.js';
+import { formatProblem, listInputFiles } from '../ingest/load.js';
 import { asCliError } from './errors.js';
 
 export interface IndexCommandOptions {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { buildIndex } from '../index/build.js';
-import { openIndexData, IndexError } from '../index/open.js';
-import { closeIndexData } from '../index/open.js';
+import { openIndexReader, IndexError } from '../index/open.js';
 import { startServer } from '../server/serve.js';
 import { asCliError } from './errors.js';
 
@@ -40,7 +39,7 @@ export async function runStart(opts: StartCommandOptions): Promise<void> {
   if (!existsSync(config.index)) reason = `${config.index} does not exist`;
   else {
     try {
-      closeIndexData(await openIndexData(config.index));
+      (await openIndexReader(config.index)).close();
     } catch (e) {
       if (!(e instanceof IndexError)) throw asCliError(e);
       reason = e.message;

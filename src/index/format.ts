@@ -13,6 +13,9 @@
  *     store-dict.bin
  *     ids.json                  external ids in internal order
  *
+ * Each file has its writer and reader beside each other: postings.ts, lexicon.ts,
+ * store.ts, arrays.ts (the typed-array schema), generations.ts (CURRENT).
+ *
  * A build writes a new generation beside the live one, then swaps CURRENT with
  * a rename, so a crash at any moment leaves the previous index whole.
  */
@@ -52,54 +55,4 @@ export interface Manifest {
   buildSeconds: number;
   arrays: ArrayEntry[];
   files: Record<string, { bytes: number; sha256: string }>;
-}
-
-type Typed = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
-
-const CTORS = {
-  u8: Uint8Array,
-  u16: Uint16Array,
-  u32: Uint32Array,
-  i32: Int32Array,
-  f32: Float32Array,
-  f64: Float64Array,
-} as const;
-
-export function typeOf(a: Typed): ArrayType {
-  if (a instanceof Uint8Array) return 'u8';
-  if (a instanceof Uint16Array) return 'u16';
-  if (a instanceof Uint32Array) return 'u32';
-  if (a instanceof Int32Array) return 'i32';
-  if (a instanceof Float32Array) return 'f32';
-  return 'f64';
-}
-
-/** Lays named arrays end to end, each 8-byte aligned. */
-export function packArrays(arrays: Record<string, Typed>): { buffer: Buffer; entries: ArrayEntry[] } {
-  const entries: ArrayEntry[] = [];
-  let offset = 0;
-  for (const [name, a] of Object.entries(arrays)) {
-    offset = Math.ceil(offset / 8) * 8;
-    entries.push({ name, type: typeOf(a), offset, length: a.length });
-    offset += a.byteLength;
-  }
-  const buffer = Buffer.alloc(offset);
-  for (const e of entries) {
-    const a = arrays[e.name];
-    buffer.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), e.offset);
-  }
-  return { buffer, entries };
-}
-
-/** Views onto the arrays of a packed buffer (copied once if the buffer is misaligned). */
-export function unpackArrays(buffer: Buffer, entries: ArrayEntry[]): Record<string, Typed> {
-  const base = buffer.byteOffset % 8 === 0 ? buffer : Buffer.from(buffer);
-  const out: Record<string, Typed> = {};
-  for (const e of entries) {
-    const C = CTORS[e.type];
-    const end = e.offset + e.length * C.BYTES_PER_ELEMENT;
-    if (end > base.length) throw new RangeError(`array ${e.name} runs past the end of ${ARRAYS_FILE}`);
-    out[e.name] = new C(base.buffer as ArrayBuffer, base.byteOffset + e.offset, e.length);
-  }
-  return out;
 }

@@ -4,11 +4,13 @@
  * writing `CURRENT.tmp-<pid>` and renaming it over CURRENT — an atomic step.
  * Whatever moment a build dies at, CURRENT names a whole generation.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CURRENT_FILE } from './format.js';
 
 const GEN_PREFIX = 'gen-';
+/** CURRENT holds one generation name; anything longer is not an index's CURRENT. */
+const MAX_CURRENT_BYTES = 256;
 const TMP_PREFIX = '.tmp-';
 
 function fsyncDir(dir: string): void {
@@ -76,11 +78,31 @@ export function commitGeneration(out: string, tmpDir: string, generation: string
   }
 }
 
-/** The live generation's folder, or undefined when the folder holds no index. */
-export function currentGeneration(out: string): string | undefined {
-  const p = join(out, CURRENT_FILE);
-  if (!existsSync(p)) return undefined;
-  const name = readFileSync(p, 'utf8').trim();
-  if (!name.startsWith(GEN_PREFIX) || name.includes('/') || name.includes('..')) return name ? `invalid:${name}` : undefined;
-  return join(out, name);
+export type Current = { kind: 'none' } | { kind: 'invalid'; name: string } | { kind: 'ok'; name: string; dir: string };
+
+/**
+ * What CURRENT names: nothing (no file, or empty), something that is not a
+ * generation of this folder (a path, garbage), or the live generation.
+ */
+export function readCurrent(out: string): Current {
+  const path = join(out, CURRENT_FILE);
+  let name: string;
+  try {
+    // Only a regular file is read: a FIFO or device named CURRENT would block or never end.
+    const st = statSync(path);
+    if (!st.isFile()) return { kind: 'invalid', name: `(not a regular file)` };
+    if (st.size > MAX_CURRENT_BYTES) return { kind: 'invalid', name: `(a file of ${st.size} bytes)` };
+    name = readFileSync(path, 'utf8').trim();
+  } catch {
+    return { kind: 'none' };
+  }
+  if (!name) return { kind: 'none' };
+  if (!name.startsWith(GEN_PREFIX) || name.includes('/') || name.includes('..')) return { kind: 'invalid', name };
+  return { kind: 'ok', name, dir: join(out, name) };
+}
+
+/** The name CURRENT holds (whatever it is), or undefined: cheap enough to poll. */
+export function currentName(out: string): string | undefined {
+  const c = readCurrent(out);
+  return c.kind === 'none' ? undefined : c.name;
 }

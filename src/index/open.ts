@@ -8,59 +8,17 @@ import { readFile } from 'node:fs/promises';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
-import { ARRAYS_FILE, DISPLAY_FILE, FORMAT_VERSION, IDS_FILE, LEXICON_FILE, MANIFEST_FILE, POSTINGS_FILE, STORE_DICT_FILE, STORE_FILE, unpackArrays, type Manifest } from './format.js';
-import { currentGeneration } from './generations.js';
+import type { Document } from '../ingest/document.js';
+import { unpackArrays, type IndexArrays } from './arrays.js';
+import { ARRAYS_FILE, DISPLAY_FILE, FORMAT_VERSION, IDS_FILE, LEXICON_FILE, MANIFEST_FILE, POSTINGS_FILE, STORE_DICT_FILE, STORE_FILE, type Manifest } from './format.js';
+import { readCurrent } from './generations.js';
+import { Lexicon, readLines } from './lexicon.js';
+import { PostingCursor } from './postings.js';
+import { StoreReader } from './store.js';
 import { settingsHash } from './settings.js';
 
 export class IndexError extends Error {
   override name = 'IndexError';
-}
-
-/** One term namespace: a sorted lexicon and where each term's postings lie. */
-export interface Lexicon {
-  /** Sorted by UTF-16 code units, as the build sorted them. */
-  terms: string[];
-  df: Uint32Array;
-  start: Float64Array | Uint32Array;
-  end: Float64Array | Uint32Array;
-}
-
-/** Index of `term` in a lexicon (binary search over the sorted terms), or -1. */
-export function termId(lex: Lexicon, term: string): number {
-  const { terms } = lex;
-  let lo = 0;
-  let hi = terms.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const t = terms[mid];
-    if (t === term) return mid;
-    if (t < term) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
-export interface IndexData {
-  dir: string;
-  /** The generation folder's name (what CURRENT named when the index was opened). */
-  generation: string;
-  manifest: Manifest;
-  stems: Lexicon;
-  norms: Lexicon;
-  /** Readable spelling of each surface form, parallel to `norms.terms` (empty: the form itself). */
-  normDisplay: string[];
-  roots: Lexicon;
-  postings: Buffer;
-  ids: string[];
-  idToDoc: Map<string, number>;
-  titleLength: Uint32Array;
-  textLength: Uint32Array;
-  source: Uint32Array;
-  date: Int32Array;
-  storeOffset: Float64Array;
-  storeDict: Buffer;
-  /** Open descriptor of store.bin; documents are read from it on demand. */
-  storeFd: number;
 }
 
 const REBUILD = 'run `fahras index` to rebuild it';
@@ -81,17 +39,12 @@ async function readChecked(dir: string, manifest: Manifest, name: string): Promi
   return buf;
 }
 
-function lines(buf: Buffer): string[] {
-  const out = buf.toString('utf8').split('\n');
-  out.pop(); // every line ends with a newline
-  return out;
-}
-
 export function readManifest(dir: string): { genDir: string; manifest: Manifest } {
   if (!existsSync(dir)) throw new IndexError(`no index at ${dir}: the folder does not exist; run \`fahras index --out ${dir}\``);
-  const genDir = currentGeneration(dir);
-  if (genDir === undefined) throw new IndexError(`no index at ${dir}: it has no CURRENT file; run \`fahras index --out ${dir}\``);
-  if (genDir.startsWith('invalid:')) throw new IndexError(`index at ${dir} is damaged: CURRENT names "${genDir.slice(8)}"; ${REBUILD}`);
+  const current = readCurrent(dir);
+  if (current.kind === 'none') throw new IndexError(`no index at ${dir}: it has no CURRENT file; run \`fahras index --out ${dir}\``);
+  if (current.kind === 'invalid') throw new IndexError(`index at ${dir} is damaged: CURRENT names "${current.name}"; ${REBUILD}`);
+  const genDir = current.dir;
   const mp = join(genDir, MANIFEST_FILE);
   if (!existsSync(mp)) throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is missing; ${REBUILD}`);
   let manifest: Manifest;
@@ -106,7 +59,69 @@ export function readManifest(dir: string): { genDir: string; manifest: Manifest 
   return { genDir, manifest };
 }
 
-export async function openIndexData(dir: string, analyzer: Analyzer = new Analyzer()): Promise<IndexData> {
+/**
+ * An opened index: its lexicons, postings, per-document columns and stored
+ * documents, verified against the manifest. What the search stage reads.
+ */
+export class IndexReader {
+  private readonly idToDoc = new Map<string, number>();
+
+  constructor(
+    readonly dir: string,
+    /** The generation folder's name (what CURRENT named when the index was opened). */
+    readonly generation: string,
+    readonly manifest: Manifest,
+    readonly stems: Lexicon,
+    /** Surface forms, with their readable spellings. */
+    readonly norms: Lexicon,
+    readonly roots: Lexicon,
+    readonly postings: Buffer,
+    /** External ids in internal order. */
+    readonly ids: readonly string[],
+    readonly arrays: IndexArrays,
+    private readonly store: StoreReader,
+  ) {
+    for (let i = 0; i < ids.length; i++) this.idToDoc.set(ids[i], i);
+  }
+
+  get documents(): number {
+    return this.ids.length;
+  }
+
+  /** Source names by source number; number 0 is "no source" (''). */
+  get sources(): readonly string[] {
+    return this.manifest.sources;
+  }
+
+  get avgTitleLength(): number {
+    return this.manifest.avgTitleLength;
+  }
+
+  get avgTextLength(): number {
+    return this.manifest.avgTextLength;
+  }
+
+  /** The internal number of the document with external id `id`. */
+  docOf(id: string): number | undefined {
+    return this.idToDoc.get(id);
+  }
+
+  /** A cursor over this index's posting lists. */
+  cursor(): PostingCursor {
+    return new PostingCursor(this.postings);
+  }
+
+  /** The stored document number `doc`; throws IndexError when its record is damaged. */
+  read(doc: number): Document {
+    return this.store.read(doc);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+export async function openIndexReader(dir: string, analyzer: Analyzer = new Analyzer()): Promise<IndexReader> {
   const { genDir, manifest } = readManifest(dir);
   if (manifest.format !== FORMAT_VERSION) {
     throw new IndexError(`index at ${dir} has format ${manifest.format}, this fahras reads format ${FORMAT_VERSION}; ${REBUILD}`);
@@ -121,14 +136,16 @@ export async function openIndexData(dir: string, analyzer: Analyzer = new Analyz
     const [arraysBuf, lexBuf, displayBuf, idsBuf, postings, storeDict] = await Promise.all(
       [ARRAYS_FILE, LEXICON_FILE, DISPLAY_FILE, IDS_FILE, POSTINGS_FILE, STORE_DICT_FILE].map((f) => readChecked(genDir, manifest, f)),
     );
-    const arrays = unpackArrays(arraysBuf, manifest.arrays);
-    const lex = lines(lexBuf);
+    const a = unpackArrays(arraysBuf, manifest.arrays);
+    const lex = readLines(lexBuf);
     const termCount = manifest.stemTerms + manifest.normTerms + manifest.rootTerms;
     if (lex.length !== termCount) throw new IndexError(`index at ${dir} is damaged: the lexicon has ${lex.length} terms, expected ${termCount}; ${REBUILD}`);
-    const normDisplay = lines(displayBuf);
+    const normDisplay = readLines(displayBuf);
     if (normDisplay.length !== manifest.normTerms) throw new IndexError(`index at ${dir} is damaged: ${DISPLAY_FILE} has ${normDisplay.length} lines, expected ${manifest.normTerms}; ${REBUILD}`);
     const ids = JSON.parse(idsBuf.toString('utf8')) as string[];
     if (!Array.isArray(ids) || ids.length !== manifest.documents) throw new IndexError(`index at ${dir} is damaged: ${IDS_FILE} does not hold ${manifest.documents} ids; ${REBUILD}`);
+    const s = manifest.stemTerms;
+    const n = manifest.normTerms;
     const storePath = join(genDir, STORE_FILE);
     if (!existsSync(storePath)) throw new IndexError(`index at ${dir} is incomplete: ${STORE_FILE} is missing; ${REBUILD}`);
     const storeFd = openSync(storePath, 'r');
@@ -136,38 +153,43 @@ export async function openIndexData(dir: string, analyzer: Analyzer = new Analyz
       closeSync(storeFd);
       throw new IndexError(`index at ${dir} is damaged: ${STORE_FILE} has the wrong size (truncated?); ${REBUILD}`);
     }
-    const idToDoc = new Map<string, number>();
-    for (let i = 0; i < ids.length; i++) idToDoc.set(ids[i], i);
-    const a = arrays as Record<string, never>;
-    return {
+    const lengths: [string, number, number][] = [
+      ['stemDf', a.stemDf.length, s],
+      ['stemStart', a.stemStart.length, s],
+      ['stemEnd', a.stemEnd.length, s],
+      ['normDf', a.normDf.length, n],
+      ['normStart', a.normStart.length, n],
+      ['normEnd', a.normEnd.length, n],
+      ['rootDf', a.rootDf.length, manifest.rootTerms],
+      ['rootStart', a.rootStart.length, manifest.rootTerms],
+      ['rootEnd', a.rootEnd.length, manifest.rootTerms],
+      ['titleLength', a.titleLength.length, ids.length],
+      ['textLength', a.textLength.length, ids.length],
+      ['source', a.source.length, ids.length],
+      ['date', a.date.length, ids.length],
+      ['storeOffset', a.storeOffset.length, ids.length + 1],
+    ];
+    for (const [name, got, want] of lengths) {
+      if (got !== want) {
+        closeSync(storeFd);
+        throw new IndexError(`index at ${dir} is damaged: array ${name} holds ${got} values, expected ${want}; ${REBUILD}`);
+      }
+    }
+    const store = new StoreReader(storeFd, storeDict, a.storeOffset, (doc) => new IndexError(`index at ${dir} is damaged: document ${ids[doc]} cannot be read from ${STORE_FILE}; ${REBUILD}`));
+    return new IndexReader(
       dir,
-      generation: basename(genDir),
+      basename(genDir),
       manifest,
-      stems: { terms: lex.slice(0, manifest.stemTerms), df: a.stemDf, start: a.stemStart, end: a.stemEnd },
-      norms: { terms: lex.slice(manifest.stemTerms, manifest.stemTerms + manifest.normTerms), df: a.normDf, start: a.normStart, end: a.normEnd },
-      normDisplay,
-      roots: { terms: lex.slice(manifest.stemTerms + manifest.normTerms), df: a.rootDf, start: a.rootStart, end: a.rootEnd },
+      new Lexicon(lex.slice(0, s), a.stemDf, a.stemStart, a.stemEnd),
+      new Lexicon(lex.slice(s, s + n), a.normDf, a.normStart, a.normEnd, normDisplay),
+      new Lexicon(lex.slice(s + n), a.rootDf, a.rootStart, a.rootEnd),
       postings,
       ids,
-      idToDoc,
-      titleLength: a.titleLength,
-      textLength: a.textLength,
-      source: a.source,
-      date: a.date,
-      storeOffset: a.storeOffset,
-      storeDict,
-      storeFd,
-    };
+      a,
+      store,
+    );
   } catch (e) {
     if (e instanceof IndexError) throw e;
     throw new IndexError(`index at ${dir} is damaged (${(e as Error).message}); ${REBUILD}`);
-  }
-}
-
-export function closeIndexData(data: IndexData): void {
-  try {
-    closeSync(data.storeFd);
-  } catch {
-    // already closed
   }
 }

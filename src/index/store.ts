@@ -6,11 +6,15 @@
  * written in document order. UTF-16 because reading a document back is then a
  * copy, where decoding UTF-8 Arabic costs as much as inflating it; deflated,
  * it is 2% larger.
+ *
+ * The writer (DocumentStoreWriter) and the reader (StoreReader) live here together.
  */
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import type { SourceDocument } from './documents.js';
-import { Growable } from './growable.js';
+import { closeSync, readSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+import type { Document } from '../ingest/document.js';
+import { Growable } from '../common/growable.js';
 import { HashedFile, writeWhole, type FileRecord } from './files.js';
 import { STORE_DICT_FILE, STORE_FILE } from './format.js';
 
@@ -35,14 +39,14 @@ parentPort.on('message', ({ seq, docs }) => {
 });
 `;
 
-function serialize(doc: SourceDocument): string {
+function serialize(doc: Document): string {
   return JSON.stringify({ id: doc.id, title: doc.title, text: doc.text, metadata: doc.metadata });
 }
 
 export class DocumentStoreWriter {
   private readonly file: HashedFile;
   private dict: Buffer | undefined;
-  private pending: SourceDocument[] = [];
+  private pending: Document[] = [];
   private batch: string[] = [];
   private worker: Worker | undefined;
   private nextSeq = 0;
@@ -58,7 +62,7 @@ export class DocumentStoreWriter {
   }
 
   /** Queues a document; resolves at once unless too many batches are in flight. */
-  async add(doc: SourceDocument): Promise<void> {
+  async add(doc: Document): Promise<void> {
     if (!this.dict) {
       this.pending.push(doc);
       if (this.pending.length >= DICT_SAMPLE_DOCS) this.seal();
@@ -132,5 +136,39 @@ export class DocumentStoreWriter {
   async abort(): Promise<void> {
     await this.worker?.terminate();
     this.file.abandon();
+  }
+}
+
+/**
+ * Reads stored documents one at a time from an open store.bin: the record's
+ * bytes by offset, inflated against the dictionary. A record that cannot be
+ * inflated or parsed throws `damaged(doc)`.
+ */
+export class StoreReader {
+  constructor(
+    private readonly fd: number,
+    private readonly dict: Buffer,
+    private readonly offsets: Float64Array,
+    private readonly damaged: (doc: number) => Error,
+  ) {}
+
+  read(doc: number): Document {
+    const start = this.offsets[doc];
+    const len = this.offsets[doc + 1] - start;
+    const buf = Buffer.allocUnsafe(len);
+    readSync(this.fd, buf, 0, len, start);
+    try {
+      return JSON.parse(inflateRawSync(buf, { dictionary: this.dict }).toString('utf16le')) as Document;
+    } catch {
+      throw this.damaged(doc);
+    }
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
   }
 }

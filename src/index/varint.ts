@@ -12,3 +12,16 @@ export function writeVarint(buf: Uint8Array, pos: number, n: number): number {
   buf[pos++] = n;
   return pos;
 }
+
+/** Reads the varint at `pos`: its value and the position after it. */
+export function readVarint(buf: Uint8Array, pos: number): { value: number; next: number } {
+  let value = 0;
+  let shift = 0;
+  let b: number;
+  do {
+    b = buf[pos++];
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (b & 0x80);
+  return { value, next: pos };
+}

@@ -4,45 +4,38 @@
  * clitics and diacritics included. Snippets pick the windows richest in
  * distinct query terms. All text is HTML-escaped; the only markup is <mark>.
  */
-import { FORMS_PACKER, NORM, PACKED_SEVERAL, PACKED_STOP, READING, ROOT, STOP, TERM, type Analyzer, type TermForms } from '../analysis/pipeline.js';
-import { hashString, type WordTable } from '../analysis/words.js';
+import type { Analyzer, MatchProbe, Word } from '../analysis/pipeline.js';
+import { Growable } from '../common/growable.js';
 import type { ParsedQuery } from './query.js';
 import type { Span } from './types.js';
 
 /**
  * What a query highlights: its stems (and alternates), surface forms, roots
  * and prefixes. A match is reported as a small key number (index into `keys`
- * + 1). Words are first screened by the hashes the word table packs for each
- * entry, so a word that cannot match costs a few integer comparisons.
+ * + 1). Words are first screened by the analyzer's probe, so a word that
+ * cannot match costs a few integer comparisons.
  */
 export class Matcher {
   /** Distinct match keys met so far: a stem, √root or prefix*. */
   readonly keys: string[] = [];
   private readonly keyIds = new Map<string, number>();
-  private readonly termHashes: Int32Array;
-  private readonly normHashes: Int32Array;
-  private readonly rootHashes: Int32Array;
+  private readonly probe: MatchProbe;
 
   constructor(
-    readonly terms: ReadonlySet<string>,
+    analyzer: Analyzer,
+    readonly stems: ReadonlySet<string>,
     readonly norms: ReadonlySet<string>,
     /** Root-level forms: a word matched only through its root is marked too. */
     readonly roots: ReadonlySet<string>,
     readonly prefixes: readonly string[],
   ) {
-    this.termHashes = Int32Array.from(terms, hashString);
-    this.normHashes = Int32Array.from(norms, hashString);
-    this.rootHashes = Int32Array.from(roots, hashString);
+    this.probe = analyzer.probe(stems, norms, roots, prefixes.length > 0);
   }
 
-  /** 0 when word-table entry `entry` does not match, else its key's number. */
-  codeOf(table: WordTable<TermForms>, entry: number): number {
-    const p = table.packed;
-    const at = entry * FORMS_PACKER.width;
-    const flags = p[at];
-    if (flags & PACKED_STOP) return 0;
-    if (!(flags & PACKED_SEVERAL) && this.prefixes.length === 0 && !this.termHashes.includes(p[at + 1]) && !this.normHashes.includes(p[at + 2]) && !this.rootHashes.includes(p[at + 3])) return 0;
-    const key = this.keyOf(table.value(entry));
+  /** 0 when the word does not match, else its key's number. */
+  codeOf(w: Word): number {
+    if (!w.mayMatch(this.probe)) return 0;
+    const key = this.keyOf(w);
     return key === null ? 0 : this.idOf(key);
   }
 
@@ -56,59 +49,49 @@ export class Matcher {
   }
 
   /** The key a word matches under (its stem, √root or prefix*), or null. */
-  private keyOf(f: TermForms): string | null {
-    for (let i = 0; i < f.length; i += READING) {
-      if (f[i + STOP]) continue;
-      if (this.terms.has(f[i + TERM]) || this.norms.has(f[i + NORM])) return f[i + TERM];
-      if (this.roots.has(f[i + ROOT])) return `√${f[i + ROOT]}`;
-      for (const p of this.prefixes) if (f[i + NORM].startsWith(p)) return `${p}*`;
+  private keyOf(w: Word): string | null {
+    for (let i = 0; i < w.readings; i++) {
+      if (w.isStop(i)) continue;
+      if (this.stems.has(w.stem(i)) || this.norms.has(w.norm(i))) return w.stem(i);
+      if (this.roots.has(w.root(i))) return `√${w.root(i)}`;
+      for (const p of this.prefixes) if (w.norm(i).startsWith(p)) return `${p}*`;
     }
     return null;
   }
 }
 
-export function matcherFor(q: ParsedQuery): Matcher {
+export function matcherFor(analyzer: Analyzer, q: ParsedQuery): Matcher {
   return new Matcher(
-    new Set(q.words.flatMap((w) => [w.term, ...w.alternates])),
+    analyzer,
+    new Set(q.words.flatMap((w) => [w.stem, ...w.alternates])),
     new Set(q.words.map((w) => w.norm)),
     new Set(q.words.map((w) => w.root)),
     q.prefixes,
   );
 }
 
-/** Growable Int32 list, reused between scans. */
-class IntList {
-  data = new Int32Array(256);
-  length = 0;
-
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
 /** Words of a text (offsets) and which of them match, in buffers reused by the next scan. */
 interface Scan {
   words: number;
-  starts: IntList;
-  ends: IntList;
+  starts: Growable<Int32Array>;
+  ends: Growable<Int32Array>;
   /** Word indexes of the matches, in order, and their key codes. */
-  hitWords: IntList;
-  hitCodes: IntList;
+  hitWords: Growable<Int32Array>;
+  hitCodes: Growable<Int32Array>;
 }
 
-const scratch: Scan = { words: 0, starts: new IntList(), ends: new IntList(), hitWords: new IntList(), hitCodes: new IntList() };
+const list = () => new Growable(Int32Array, 256);
+const scratch: Scan = { words: 0, starts: list(), ends: list(), hitWords: list(), hitCodes: list() };
 
 function scan(analyzer: Analyzer, text: string, m: Matcher): Scan {
   const s = scratch;
-  s.words = s.starts.length = s.ends.length = s.hitWords.length = s.hitCodes.length = 0;
-  const table = analyzer.words;
-  table.scan(text, (start, end, entry) => {
-    const code = m.codeOf(table, entry);
+  s.words = 0;
+  s.starts.clear();
+  s.ends.clear();
+  s.hitWords.clear();
+  s.hitCodes.clear();
+  analyzer.scan(text, (start, end, w) => {
+    const code = m.codeOf(w);
     if (code !== 0) {
       s.hitWords.push(s.words);
       s.hitCodes.push(code);
@@ -123,8 +106,8 @@ function scan(analyzer: Analyzer, text: string, m: Matcher): Scan {
 function spansOf(s: Scan): Span[] {
   const spans: Span[] = new Array(s.hitWords.length);
   for (let h = 0; h < spans.length; h++) {
-    const w = s.hitWords.data[h];
-    spans[h] = [s.starts.data[w], s.ends.data[w]];
+    const w = s.hitWords.raw[h];
+    spans[h] = [s.starts.raw[w], s.ends.raw[w]];
   }
   return spans;
 }
@@ -179,7 +162,7 @@ export function snippet(analyzer: Analyzer, text: string, m: Matcher, opt: Snipp
   if (s.words === 0) return { html: escapeHtml(Array.from(text).slice(0, 200).join('')), spans };
   const W = Math.max(1, opt.window);
   const chosen = s.hitWords.length === 0 ? [[0, Math.min(s.words, W)] as Window] : chooseWindows(s, m.keys.length, W, opt.fragments);
-  const parts = chosen.map(([a, b]) => markup(text, spans, s.starts.data[a], s.ends.data[b - 1]));
+  const parts = chosen.map(([a, b]) => markup(text, spans, s.starts.raw[a], s.ends.raw[b - 1]));
   const lead = chosen[0][0] > 0 ? '… ' : '';
   const tail = chosen[chosen.length - 1][1] < s.words ? ' …' : '';
   return { html: lead + parts.join(' … ') + tail, spans };
@@ -195,8 +178,8 @@ type Window = [number, number];
  */
 function chooseWindows(s: Scan, keyCount: number, W: number, fragments: number): Window[] {
   const n = s.words;
-  const hits = s.hitWords.data;
-  const codes = s.hitCodes.data;
+  const hits = s.hitWords.raw;
+  const codes = s.hitCodes.raw;
   const hitCount = s.hitWords.length;
   const covered = new Uint8Array(keyCount + 1);
   const inside = new Int32Array(keyCount + 1);

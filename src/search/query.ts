@@ -6,7 +6,8 @@ import type { Analyzer } from '../analysis/pipeline.js';
 
 /** One analyzed query word. */
 export interface QueryWord {
-  term: string;
+  /** Light stem: the word's main term. */
+  stem: string;
   norm: string;
   root: string;
   /** Stems of other readings (a leading letter read as a proclitic), scored more lightly. */
@@ -14,13 +15,13 @@ export interface QueryWord {
 }
 
 export interface QueryPhrase {
-  /** Non-stop words with their position relative to the phrase's first word. */
-  words: { term: string; offset: number }[];
+  /** Non-stop words (their stems) with their position relative to the phrase's first word. */
+  words: { stem: string; offset: number }[];
   text: string;
 }
 
 export interface ParsedQuery {
-  /** Scored words: plain words and the words of phrases, deduplicated by term. */
+  /** Scored words: plain words and the words of phrases, deduplicated by stem. */
   words: QueryWord[];
   /** Normalized prefixes of `word*` items (at least two letters). */
   prefixes: string[];
@@ -57,10 +58,10 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
   const q: ParsedQuery = { words: [], prefixes: [], phrases: [], excluded: [] };
   const seen = new Set<string>();
   const phraseKeys = new Set<string>();
-  const addWord = (term: string, norm: string, root: string): void => {
-    if (seen.has(term)) return;
-    seen.add(term);
-    q.words.push({ term, norm, root, alternates: analyzer.procliticReadings(norm) });
+  const addWord = (stem: string, norm: string, root: string): void => {
+    if (seen.has(stem)) return;
+    seen.add(stem);
+    q.words.push({ stem, norm, root, alternates: analyzer.procliticReadings(norm) });
   };
   for (const item of splitQuery(raw)) {
     if (item.kind === 'phrase') {
@@ -68,23 +69,23 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
       const content = tokens.filter((t) => !t.stop);
       if (content.length === 0) continue;
       if (content.length === 1) {
-        addWord(content[0].term, content[0].norm, content[0].root);
+        addWord(content[0].stem, content[0].norm, content[0].root);
         continue;
       }
       const first = content[0].position;
-      const words = content.map((t) => ({ term: t.term, offset: t.position - first }));
+      const words = content.map((t) => ({ stem: t.stem, offset: t.position - first }));
       const key = JSON.stringify(words);
       // The same phrase twice adds nothing; past MAX_PHRASES, phrases count as plain words.
       if (!phraseKeys.has(key) && q.phrases.length < MAX_PHRASES) {
         phraseKeys.add(key);
         q.phrases.push({ words, text: item.text });
       }
-      for (const t of content) addWord(t.term, t.norm, t.root);
+      for (const t of content) addWord(t.stem, t.norm, t.root);
       continue;
     }
     let text = item.text;
     if (text.length > 1 && text.startsWith('-')) {
-      for (const t of analyzer.analyze(text.slice(1))) q.excluded.push(t.term);
+      for (const t of analyzer.analyze(text.slice(1))) q.excluded.push(t.stem);
       continue;
     }
     const isPrefix = text.length > 1 && text.endsWith('*');
@@ -94,7 +95,7 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
       const last = i === tokens.length - 1;
       if (isPrefix && last && t.norm.length >= MIN_PREFIX) {
         if (!q.prefixes.includes(t.norm)) q.prefixes.push(t.norm);
-      } else if (!t.stop) addWord(t.term, t.norm, t.root);
+      } else if (!t.stop) addWord(t.stem, t.norm, t.root);
     });
   }
   return q;

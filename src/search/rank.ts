@@ -1,14 +1,25 @@
 /**
  * Ranking: BM25F over title and text, term at a time, straight off the
- * compressed postings. Each query word scores its stem's postings, plus a
- * lighter share for its exact surface form, so an exact match outranks a
- * stem-only one. Work is proportional to the postings of the query's terms;
- * accumulators are reused across queries.
+ * compressed postings, in three steps:
+ *
+ *  - plan: each query word becomes weighted term clauses — its stem, a
+ *    lighter share for its exact surface form (so an exact match outranks a
+ *    stem-only one), its other readings and its root; each prefix its most
+ *    frequent completions;
+ *  - accumulate: each clause adds its contribution to every document in its
+ *    postings, counting which required words a document holds;
+ *  - collect: documents that hold every required word and pass the filters
+ *    are counted by source and the best k kept in a heap.
+ *
+ * Work is proportional to the postings of the query's terms; accumulators are
+ * reused across queries. Every word and prefix of a query is scored, however
+ * many there are.
  */
-import { termId, type IndexData, type Lexicon } from '../index/open.js';
-import type { ParsedQuery } from './query.js';
+import type { IndexReader } from '../index/open.js';
+import type { Lexicon } from '../index/lexicon.js';
 import { NO_DATE } from '../index/dates.js';
-import { forEachPosting } from '../index/postings.js';
+import { PLAIN_FREQUENCY, textFrequency, titleFrequency, type PostingCursor } from '../index/postings.js';
+import type { ParsedQuery } from './query.js';
 
 export interface RankParams {
   k1: number;
@@ -66,170 +77,169 @@ export function idf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
+/** One term's share of a query: its postings, its weight, and the query item it stands for. */
+interface Clause {
+  lex: Lexicon;
+  term: number;
+  weight: number;
+  /** Number of the required item (word or prefix) this clause counts for, or -1. */
+  item: number;
+}
+
+/** A query resolved against the lexicons. */
+interface Plan {
+  clauses: Clause[];
+  /** Required items a document must hold (words with mode=all or in a phrase; prefixes with mode=all). */
+  required: number;
+  /** Stem ids whose documents are excluded. */
+  excluded: number[];
+}
+
 /** Reusable per-document scratch space, sized to the index. */
 export class Ranker {
   private readonly acc: Float64Array;
-  private readonly mask: Uint32Array;
+  /** Required items held, and the last one counted, per document. */
+  private readonly held: Uint16Array;
+  private readonly lastItem: Int32Array;
   private readonly stamp: Uint32Array;
   private readonly touched: Int32Array;
   private readonly titleNorm: Float32Array;
   private readonly textNorm: Float32Array;
   /** tf/(tf+k1) of one text occurrence and none in the title, per document. */
   private readonly plainScore: Float64Array;
+  private readonly cursor: PostingCursor;
   private epoch = 0;
   private nTouched = 0;
 
   constructor(
-    private readonly data: IndexData,
+    private readonly index: IndexReader,
     readonly params: RankParams = DEFAULT_RANK_PARAMS,
   ) {
-    const n = data.ids.length;
+    const n = index.documents;
     this.acc = new Float64Array(n);
-    this.mask = new Uint32Array(n);
+    this.held = new Uint16Array(n);
+    this.lastItem = new Int32Array(n);
     this.stamp = new Uint32Array(n);
     this.plainScore = new Float64Array(n);
     this.touched = new Int32Array(n);
     this.titleNorm = new Float32Array(n);
     this.textNorm = new Float32Array(n);
-    const { avgTitleLength, avgTextLength } = data.manifest;
+    this.cursor = index.cursor();
+    const { titleLength, textLength } = index.arrays;
     for (let d = 0; d < n; d++) {
-      this.titleNorm[d] = 1 - params.bTitle + (params.bTitle * data.titleLength[d]) / Math.max(avgTitleLength, 1e-9);
-      this.textNorm[d] = 1 - params.bText + (params.bText * data.textLength[d]) / Math.max(avgTextLength, 1e-9);
+      this.titleNorm[d] = 1 - params.bTitle + (params.bTitle * titleLength[d]) / Math.max(index.avgTitleLength, 1e-9);
+      this.textNorm[d] = 1 - params.bText + (params.bText * textLength[d]) / Math.max(index.avgTextLength, 1e-9);
       const tf = 1 / this.textNorm[d];
       this.plainScore[d] = tf / (tf + params.k1);
     }
   }
 
+  /** Surface-form terms starting with `prefix`, most frequent first. */
+  expandPrefix(prefix: string, limit: number): number[] {
+    return this.index.norms.topByPrefix(prefix, limit);
+  }
+
+  rank(req: RankRequest): RankResult {
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    this.nTouched = 0;
+    const plan = this.plan(req.query, req.all);
+    for (const c of plan.clauses) this.accumulate(c);
+    return this.collect(plan, req);
+  }
+
+  /** The clauses of a query: which postings to score, with what weight, for which required item. */
+  private plan(q: ParsedQuery, all: boolean): Plan {
+    const { stems, norms, roots } = this.index;
+    const p = this.params;
+    const clauses: Clause[] = [];
+    const add = (lex: Lexicon, term: string, weight: number, item: number) => {
+      const id = weight > 0 ? lex.id(term) : -1;
+      if (id >= 0) clauses.push({ lex, term: id, weight, item });
+    };
+    // Phrase words are always required; plain words and prefixes only with mode=all.
+    const inPhrase = new Set(q.phrases.flatMap((ph) => ph.words.map((w) => w.stem)));
+    let required = 0;
+    for (const w of q.words) {
+      const item = all || inPhrase.has(w.stem) ? required++ : -1;
+      add(stems, w.stem, 1, item);
+      add(norms, w.norm, p.normWeight, item);
+      for (const alt of w.alternates) add(stems, alt, p.alternateWeight, item);
+      add(roots, w.root, p.rootWeight, item);
+    }
+    for (const prefix of q.prefixes) {
+      const item = all ? required++ : -1;
+      for (const t of this.expandPrefix(prefix, p.maxPrefixExpansions)) clauses.push({ lex: norms, term: t, weight: 1, item });
+    }
+    const excluded = q.excluded.map((e) => stems.id(e)).filter((t) => t >= 0);
+    return { clauses, required, excluded };
+  }
+
   /**
-   * Adds one term's BM25F contribution to every document in its postings. The
-   * posting loop is written out here (not through `forEachPosting`) because it
-   * is the hottest loop of a query; a single text occurrence, three postings in
-   * four, takes its saturated score from a per-document table.
+   * Adds one clause's BM25F contribution to every document in its postings.
+   * A single text occurrence, three postings in four, takes its saturated
+   * score from a per-document table.
    */
-  private accumulate(lex: Lexicon, term: number, weight: number, bit: number): void {
+  private accumulate(c: Clause): void {
     const { k1, titleWeight } = this.params;
-    const w = weight * idf(this.data.ids.length, lex.df[term]) * (k1 + 1);
-    const { acc, mask, stamp, touched, titleNorm, textNorm, plainScore, epoch } = this;
-    const postings = this.data.postings;
-    const end = lex.end[term];
+    const w = c.weight * idf(this.index.documents, c.lex.df[c.term]) * (k1 + 1);
+    const { acc, held, lastItem, stamp, touched, titleNorm, textNorm, plainScore, epoch } = this;
+    const item = c.item;
+    const cur = this.cursor.reset(c.lex.start[c.term], c.lex.end[c.term]);
     let nTouched = this.nTouched;
-    let p = lex.start[term];
-    let doc = -1;
-    while (p < end) {
-      let b = postings[p++];
-      let v = b & 0x7f;
-      for (let shift = 7; b & 0x80; shift += 7) {
-        b = postings[p++];
-        v |= (b & 0x7f) << shift;
-      }
-      doc += v >>> 1;
+    while (cur.next()) {
+      const doc = cur.doc;
+      const f = cur.freq;
       let score: number;
-      if (v & 1) {
-        const f = postings[p++];
-        const tf = (titleWeight * (f >> 6)) / titleNorm[doc] + (f & 0x3f) / textNorm[doc];
+      if (f === PLAIN_FREQUENCY) score = plainScore[doc];
+      else {
+        const tf = (titleWeight * titleFrequency(f)) / titleNorm[doc] + textFrequency(f) / textNorm[doc];
         score = tf / (tf + k1);
-      } else score = plainScore[doc];
+      }
       if (stamp[doc] !== epoch) {
         stamp[doc] = epoch;
         acc[doc] = w * score;
-        mask[doc] = bit;
+        held[doc] = 0;
+        lastItem[doc] = -1;
         touched[nTouched++] = doc;
-      } else {
-        acc[doc] += w * score;
-        mask[doc] |= bit;
+      } else acc[doc] += w * score;
+      if (item >= 0 && lastItem[doc] !== item) {
+        lastItem[doc] = item;
+        held[doc]++;
       }
     }
     this.nTouched = nTouched;
   }
 
-  /** Marks every document holding `term` in `into`. */
-  docsOf(lex: Lexicon, term: number, into: Set<number>): void {
-    forEachPosting(this.data.postings, lex.start[term], lex.end[term], (doc) => into.add(doc));
+  /** Marks every document holding stem `term` in `into`. */
+  private docsOf(term: number, into: Set<number>): void {
+    const stems = this.index.stems;
+    const cur = this.cursor.reset(stems.start[term], stems.end[term]);
+    while (cur.next()) into.add(cur.doc);
   }
 
-  /** Norm-namespace terms starting with `prefix`, most frequent first. */
-  expandPrefix(prefix: string, limit: number): number[] {
-    const { terms, df } = this.data.norms;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (terms[mid] < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    // The `limit` most frequent, kept sorted by insertion (ties: lexicon order).
-    const out: number[] = [];
-    for (let i = lo; i < terms.length && terms[i].startsWith(prefix); i++) {
-      if (out.length === limit) {
-        if (df[i] <= df[out[limit - 1]]) continue;
-        out.pop();
-      }
-      let j = out.length;
-      while (j > 0 && df[out[j - 1]] < df[i]) j--;
-      out.splice(j, 0, i);
-    }
-    return out;
-  }
-
-  rank(req: RankRequest): RankResult {
-    const { data, params } = this;
-    this.epoch = (this.epoch + 1) >>> 0 || 1;
-    this.nTouched = 0;
-    const { words, prefixes, phrases, excluded } = req.query;
-    let bit = 1;
-    let required = 0;
-    for (const w of words.slice(0, 31)) {
-      const s = termId(data.stems, w.term);
-      if (s >= 0) this.accumulate(data.stems, s, 1, bit);
-      const n = params.normWeight > 0 ? termId(data.norms, w.norm) : -1;
-      if (n >= 0) this.accumulate(data.norms, n, params.normWeight, bit);
-      if (params.alternateWeight > 0) {
-        for (const alt of w.alternates) {
-          const a = termId(data.stems, alt);
-          if (a >= 0) this.accumulate(data.stems, a, params.alternateWeight, bit);
-        }
-      }
-      const r = params.rootWeight > 0 ? termId(data.roots, w.root) : -1;
-      if (r >= 0) this.accumulate(data.roots, r, params.rootWeight, bit);
-      required |= bit;
-      bit <<= 1;
-    }
-    for (const prefix of prefixes.slice(0, 31 - Math.min(words.length, 31))) {
-      for (const t of this.expandPrefix(prefix, params.maxPrefixExpansions)) this.accumulate(data.norms, t, 1, bit);
-      required |= bit;
-      bit <<= 1;
-    }
-    // Phrase words are always required; plain words only with mode=all.
-    let phraseMask = 0;
-    if (phrases.length) {
-      words.slice(0, 31).forEach((w, i) => {
-        if (phrases.some((p) => p.words.some((pw) => pw.term === w.term))) phraseMask |= 1 << i;
-      });
-    }
-    const need = (req.all ? required : phraseMask) >>> 0;
+  /** The documents that qualify, counted by source, the best k in order. */
+  private collect(plan: Plan, req: RankRequest): RankResult {
     const banned = new Set<number>();
-    for (const e of excluded) {
-      const t = termId(data.stems, e);
-      if (t >= 0) this.docsOf(data.stems, t, banned);
-    }
-
+    for (const t of plan.excluded) this.docsOf(t, banned);
     const { source, fromDay, toDay } = req.filters;
+    const { date, source: sources } = this.index.arrays;
+    const phrases = req.query.phrases.length > 0 && req.verify !== undefined;
+    const filtered = banned.size > 0 || fromDay !== undefined || toDay !== undefined || phrases;
     const heapDocs: number[] = [];
     const heapScores: number[] = [];
-    const perSource = new Uint32Array(data.manifest.sources.length);
-    let total = 0;
+    const perSource = new Uint32Array(this.index.sources.length);
+    const need = plan.required;
     const k = req.k;
-    const { acc, mask, touched, nTouched } = this;
-    const sources = data.source;
-    const filtered = banned.size > 0 || fromDay !== undefined || toDay !== undefined || (phrases.length > 0 && req.verify !== undefined);
+    const { acc, held, touched, nTouched } = this;
+    let total = 0;
     for (let i = 0; i < nTouched; i++) {
       const doc = touched[i];
-      if (((mask[doc] & need) >>> 0) !== need) continue;
+      if (held[doc] !== need) continue;
       if (filtered) {
         if (banned.size && banned.has(doc)) continue;
-        if (fromDay !== undefined && !(data.date[doc] >= fromDay)) continue;
-        if (toDay !== undefined && (data.date[doc] === NO_DATE || data.date[doc] > toDay)) continue;
-        if (phrases.length && req.verify && !req.verify(doc)) continue;
+        if (fromDay !== undefined && !(date[doc] >= fromDay)) continue;
+        if (toDay !== undefined && (date[doc] === NO_DATE || date[doc] > toDay)) continue;
+        if (phrases && !req.verify!(doc)) continue;
       }
       const sid = sources[doc];
       perSource[sid]++;

@@ -2,11 +2,8 @@
  * The search facade over one opened index: parse → rank → read the returned
  * page of documents → snippets. Also suggestions, documents and stats.
  */
-import { readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
-import SearchableMap from 'minisearch/SearchableMap';
-import { Analyzer, ANALYZER_VERSION, READING, TERM } from '../analysis/pipeline.js';
-import { IndexError, closeIndexData, openIndexData, termId, type IndexData } from '../index/open.js';
+import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
+import { openIndexReader, type IndexReader } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
@@ -34,37 +31,28 @@ function elapsed(t0: number): number {
 export class Searcher {
   readonly analyzer: Analyzer;
   private readonly ranker: Ranker;
-  private fuzzy: SearchableMap<number> | undefined;
   private readonly shortPrefixes = new Map<string, number[]>();
 
   constructor(
-    readonly data: IndexData,
+    readonly index: IndexReader,
     analyzer?: Analyzer,
     params: RankParams = DEFAULT_RANK_PARAMS,
   ) {
     this.analyzer = analyzer ?? new Analyzer();
-    this.ranker = new Ranker(data, params);
+    this.ranker = new Ranker(index, params);
   }
 
   get size(): number {
-    return this.data.ids.length;
+    return this.index.documents;
   }
 
   /** Reads one stored document by internal number. */
   readDocument(doc: number): StoredDocument {
-    const start = this.data.storeOffset[doc];
-    const len = this.data.storeOffset[doc + 1] - start;
-    const buf = Buffer.allocUnsafe(len);
-    readSync(this.data.storeFd, buf, 0, len, start);
-    try {
-      return JSON.parse(inflateRawSync(buf, { dictionary: this.data.storeDict }).toString('utf16le')) as StoredDocument;
-    } catch {
-      throw new IndexError(`index at ${this.data.dir} is damaged: document ${this.data.ids[doc]} cannot be read from store.bin; run \`fahras index\` to rebuild it`);
-    }
+    return this.index.read(doc);
   }
 
   getDocument(id: string): StoredDocument | undefined {
-    const doc = this.data.idToDoc.get(id);
+    const doc = this.index.docOf(id);
     return doc === undefined ? undefined : this.readDocument(doc);
   }
 
@@ -80,7 +68,7 @@ export class Searcher {
       else out.toDay = day;
     }
     if (f.source !== undefined) {
-      const sid = f.source === NO_SOURCE ? 0 : this.data.manifest.sources.indexOf(f.source);
+      const sid = f.source === NO_SOURCE ? 0 : this.index.sources.indexOf(f.source);
       if (sid < 0) return undefined; // no document has that source
       out.source = sid;
     }
@@ -91,7 +79,7 @@ export class Searcher {
   private phrasesMatch(q: ParsedQuery, doc: number): boolean {
     const d = this.readDocument(doc);
     // Each field is analysed once, whatever the number of phrases.
-    const fields = [d.title, d.text].map((f) => termsByPosition(this.analyzer, f));
+    const fields = [d.title, d.text].map((f) => stemsByPosition(this.analyzer, f));
     return q.phrases.every((ph) => fields.some((field) => hasPhrase(field, ph.words)));
   }
 
@@ -113,14 +101,14 @@ export class Searcher {
       verify: q.phrases.length ? (doc) => this.phrasesMatch(q, doc) : undefined,
     });
     const facets: Record<string, number> = {};
-    for (const [sid, n] of r.sourceCounts) facets[this.data.manifest.sources[sid] || NO_SOURCE] = n;
+    for (const [sid, n] of r.sourceCounts) facets[this.index.sources[sid] || NO_SOURCE] = n;
     if (!filters) return { ...empty, facets: { source: facets }, took_ms: elapsed(t0) };
-    const matcher = matcherFor(q);
+    const matcher = matcherFor(this.analyzer, q);
     const withSnippets = opts.snippets !== false;
     const hits: Hit[] = [];
     for (let i = offset; i < r.docs.length; i++) {
       const doc = r.docs[i];
-      const id = this.data.ids[doc];
+      const id = this.index.ids[doc];
       if (!withSnippets) {
         hits.push({ id, score: r.scores[i], title: '', titleHighlighted: '', snippet: '', highlights: { title: [], text: [] }, metadata: {} });
         continue;
@@ -152,7 +140,7 @@ export class Searcher {
     const document = this.getDocument(id);
     if (!document) return undefined;
     if (!query) return { document, titleHighlighted: markup(document.title, []), textHighlighted: markup(document.text, []), highlights: { title: [], text: [] } };
-    const m = matcherFor(parseQuery(query, this.analyzer));
+    const m = matcherFor(this.analyzer, parseQuery(query, this.analyzer));
     const title = matchSpans(this.analyzer, document.title, m);
     const text = matchSpans(this.analyzer, document.text, m);
     return { document, titleHighlighted: markup(document.title, title), textHighlighted: markup(document.text, text), highlights: { title, text } };
@@ -166,9 +154,9 @@ export class Searcher {
     const norm = this.analyzer.normalize(m[2]).replace(/[^\p{L}\p{N}]/gu, '');
     if (!norm) return [];
     const terms = this.completions(norm).slice(0, limit);
-    const { norms, normDisplay } = this.data;
+    const { norms } = this.index;
     return terms.map((t) => {
-      const term = normDisplay[t] || norms.terms[t];
+      const term = norms.readable(t);
       return { term, query: head + term, count: norms.df[t] };
     });
   }
@@ -193,7 +181,7 @@ export class Searcher {
     const fixed: string[] = [];
     let changed = false;
     for (const w of q.words) {
-      if (termId(this.data.stems, w.term) >= 0) {
+      if (this.index.stems.id(w.stem) >= 0) {
         fixed.push(w.norm);
         continue;
       }
@@ -210,27 +198,20 @@ export class Searcher {
   /** The readable spelling of the most frequent surface form within one or two edits of `norm`. */
   private nearest(norm: string): string | undefined {
     if (norm.length < 3) return undefined;
-    if (!this.fuzzy) {
-      // MiniSearch's radix tree answers edit-distance lookups; built on first use.
-      const { terms, df } = this.data.norms;
-      const map = new SearchableMap<number>();
-      for (let i = 0; i < terms.length; i++) if (df[i] >= 2 || terms.length < 50_000) map.set(terms[i], i);
-      this.fuzzy = map;
-    }
-    const { df } = this.data.norms;
+    const { norms } = this.index;
     let best: number | undefined;
     let bestDist = Infinity;
-    for (const [, [i, dist]] of this.fuzzy.fuzzyGet(norm, norm.length <= 4 ? 1 : 2)) {
-      if (dist < bestDist || (dist === bestDist && df[i] > df[best!])) {
+    for (const [i, dist] of norms.fuzzy(norm, norm.length <= 4 ? 1 : 2)) {
+      if (dist < bestDist || (dist === bestDist && norms.df[i] > norms.df[best!])) {
         best = i;
         bestDist = dist;
       }
     }
-    return best === undefined ? undefined : this.data.normDisplay[best] || this.data.norms.terms[best];
+    return best === undefined ? undefined : norms.readable(best);
   }
 
   stats(): IndexStats {
-    const m = this.data.manifest;
+    const m = this.index.manifest;
     return {
       documents: m.documents,
       terms: m.stemTerms,
@@ -243,35 +224,33 @@ export class Searcher {
   }
 
   close(): void {
-    closeIndexData(this.data);
+    this.index.close();
   }
 }
 
 /** Whether the words of a phrase occur in `text` at the same relative positions. */
-export function containsPhrase(analyzer: Analyzer, text: string, words: { term: string; offset: number }[]): boolean {
-  return hasPhrase(termsByPosition(analyzer, text), words);
+export function containsPhrase(analyzer: Analyzer, text: string, words: { stem: string; offset: number }[]): boolean {
+  return hasPhrase(stemsByPosition(analyzer, text), words);
 }
 
 /** The stem at each word position of a text (stop words included), as `analyze` numbers them. */
-function termsByPosition(analyzer: Analyzer, text: string): string[] {
+function stemsByPosition(analyzer: Analyzer, text: string): string[] {
   const at: string[] = [];
-  const table = analyzer.words;
-  table.scan(text, (_start, _end, entry) => {
-    const f = table.value(entry);
-    for (let i = TERM; i < f.length; i += READING) at.push(f[i]);
+  analyzer.scan(text, (_start, _end, w) => {
+    for (let i = 0; i < w.readings; i++) at.push(w.stem(i));
   });
   return at;
 }
 
-function hasPhrase(at: string[], words: { term: string; offset: number }[]): boolean {
+function hasPhrase(at: string[], words: { stem: string; offset: number }[]): boolean {
   for (let position = 0; position < at.length; position++) {
-    if (at[position] !== words[0].term) continue;
-    if (words.every((w) => at[position + w.offset] === w.term)) return true;
+    if (at[position] !== words[0].stem) continue;
+    if (words.every((w) => at[position + w.offset] === w.stem)) return true;
   }
   return false;
 }
 
 export async function openIndex(dir: string, analyzer?: Analyzer, params?: RankParams): Promise<Searcher> {
   const a = analyzer ?? new Analyzer();
-  return new Searcher(await openIndexData(dir, a), a, params);
+  return new Searcher(await openIndexReader(dir, a), a, params);
 }

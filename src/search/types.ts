@@ -45,12 +45,8 @@ export interface SearchResult {
   didYouMean?: string;
 }
 
-export interface StoredDocument {
-  id: string;
-  title: string;
-  text: string;
-  metadata: Record<string, unknown>;
-}
+/** A document as stored and returned whole: the shape ingestion produced. */
+export type { Document as StoredDocument } from '../ingest/document.js';
 
 export interface Suggestion {
   /** The completed word as it appears (normalized surface form). */

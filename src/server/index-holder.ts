@@ -5,12 +5,12 @@
  * one; the replaced Searcher is closed a few seconds later all the same.
  * A generation that fails to load is logged and skipped: the old one keeps serving.
  */
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
+import { CURRENT_FILE } from '../index/format.js';
+import { currentName } from '../index/generations.js';
 import { openIndex, type Searcher } from '../search/searcher.js';
 
-const CURRENT = 'CURRENT';
 const WATCH_DEBOUNCE_MS = 200;
 
 export interface Loaded {
@@ -25,14 +25,6 @@ export interface IndexHolderOptions {
   pollMs?: number;
   watch?: boolean;
   closeDelayMs?: number;
-}
-
-function readCurrent(dir: string): string | undefined {
-  try {
-    return readFileSync(join(dir, CURRENT), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
 }
 
 export class IndexHolder {
@@ -85,7 +77,7 @@ export class IndexHolder {
     if ((this.opts.watch ?? true) && !this.watcher) {
       try {
         this.watcher = watch(this.dir, { persistent: false }, (_event, name) => {
-          if (name && name !== CURRENT) return;
+          if (name && name !== CURRENT_FILE) return;
           clearTimeout(this.debounce);
           this.debounce = setTimeout(() => void this.reloadIfChanged(), WATCH_DEBOUNCE_MS);
           this.debounce.unref();
@@ -103,7 +95,7 @@ export class IndexHolder {
 
   /** Loads the index again when CURRENT names another generation than the live one. */
   async reloadIfChanged(): Promise<boolean> {
-    const gen = readCurrent(this.dir);
+    const gen = currentName(this.dir);
     if (gen === undefined || gen === this.live?.generation || gen === this.failed) return false;
     return this.reload(false);
   }
@@ -133,7 +125,7 @@ export class IndexHolder {
   }
 
   private async loadOnce(force: boolean, rethrow: boolean): Promise<boolean> {
-    const before = readCurrent(this.dir);
+    const before = currentName(this.dir);
     if (!force && before !== undefined && before === this.live?.generation) return false;
     // Let pending I/O and requests run before the (synchronous) open.
     await new Promise((r) => setImmediate(r));
@@ -146,7 +138,7 @@ export class IndexHolder {
       this.opts.logger?.error({ err: e, index: this.dir, generation: before }, 'new index failed to load; still serving the previous one');
       return false;
     }
-    const after = readCurrent(this.dir);
+    const after = currentName(this.dir);
     if (after !== before) {
       // CURRENT moved while we were opening: we cannot tell which one we got; load again.
       searcher.close();

@@ -80,7 +80,7 @@ describe('analysis never throws and normalizing is idempotent', () => {
           }
         }
         const q = parseQuery(s, analyzer);
-        for (const w of q.words) expect(typeof w.term).toBe('string');
+        for (const w of q.words) expect(typeof w.stem).toBe('string');
         for (const p of q.phrases) expect(p.words.length).toBeGreaterThan(1);
       }),
       { numRuns: 500 },

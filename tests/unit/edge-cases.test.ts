@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/index/dates.js';
-import { recordToDocument } from '../../src/index/documents.js';
+import { recordToDocument } from '../../src/ingest/document.js';
 import { buildIndex } from '../../src/index/build.js';
 import { IndexError } from '../../src/index/open.js';
 import { openIndex } from '../../src/search/searcher.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.js';
-import { DocumentLoadError, loadDocuments, type LoadProblem, type SourceDocument } from '../../src/index/documents.js';
+import { DocumentLoadError, loadDocuments, type LoadProblem } from '../../src/ingest/load.js';
+import type { Document } from '../../src/ingest/document.js';
 import { IndexError } from '../../src/index/open.js';
 import { openIndex } from '../../src/search/searcher.js';
 
@@ -50,8 +51,8 @@ async function expectIndexError(dir: string, pattern: RegExp): Promise<string> {
   return message;
 }
 
-async function load(input: string, strict = false): Promise<{ docs: SourceDocument[]; problems: LoadProblem[] }> {
-  const docs: SourceDocument[] = [];
+async function load(input: string, strict = false): Promise<{ docs: Document[]; problems: LoadProblem[] }> {
+  const docs: Document[] = [];
   const problems: LoadProblem[] = [];
   for await (const d of loadDocuments(input, { strict, onProblem: (p) => problems.push(p) })) docs.push(d);
   return { docs, problems };

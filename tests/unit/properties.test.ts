@@ -172,7 +172,7 @@ describe('properties of snippets and highlights', () => {
       fc.property(
         arabicText.chain((text) => fc.tuple(fc.constant(text), queryFor(text))),
         ([text, query]) => {
-          const s = snippet(analyzer, text, matcherFor(parseQuery(query, analyzer)));
+          const s = snippet(analyzer, text, matcherFor(analyzer, parseQuery(query, analyzer)));
           expectNoRawAngle(s.html);
           expectWholeTokenSpans(text, s.spans);
           const fragments = s.html.replace(/^… /, '').replace(/ …$/, '').split(' … ');
@@ -186,7 +186,7 @@ describe('properties of snippets and highlights', () => {
   it('snippet() escapes random Unicode too', () => {
     fc.assert(
       fc.property(anyText, anyText, (text, query) => {
-        const s = snippet(analyzer, text, matcherFor(parseQuery(query, analyzer)));
+        const s = snippet(analyzer, text, matcherFor(analyzer, parseQuery(query, analyzer)));
         expectNoRawAngle(s.html);
         expectWholeTokenSpans(text, s.spans);
       }),

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createArabicStemmer, lightStem, PROTECTED_WORDS } from '../../src/analysis/stem.js';
-import { stopWordSet } from '../../src/analysis/stopwords.js';
+import { createLightStemmer, lightStem, PROTECTED_WORDS } from '../../src/analysis/stem.js';
 import { normalize } from '../../src/analysis/normalize.js';
 
-const stemmer = createArabicStemmer(stopWordSet());
-const stem = (w: string): string => stemmer.stem(normalize(w));
+const lightStemOf = createLightStemmer();
+const stem = (w: string): string => lightStemOf(normalize(w));
 
 describe('Arabic light stemmer', () => {
   // words with no suffix to remove: only the prefix rule applies
@@ -91,42 +90,5 @@ describe('Arabic light stemmer', () => {
   it('protects every listed word as normalized', () => {
     const set = new Set(PROTECTED_WORDS.map((w) => normalize(w)));
     for (const w of set) expect(lightStem(w, set)).toBe(w);
-  });
-
-  describe('natural Stemmer API', () => {
-    it('exposes stem and tokenizeAndStem on natural’s Stemmer base', () => {
-      expect(typeof stemmer.stem).toBe('function');
-      expect(typeof stemmer.tokenizeAndStem).toBe('function');
-      expect(typeof (stemmer as unknown as Record<string, unknown>).addStopWord).toBe('function');
-    });
-
-    it('tokenizeAndStem keeps Arabic letters, normalizes and drops stop words', () => {
-      const text = 'وعُقدت المباحثات في بغداد يوم الخميس، وشارك فيها مسؤولون';
-      const out = stemmer.tokenizeAndStem(text);
-      expect(out).toHaveLength(7);
-      expect(out).toContain('بغداد');
-      expect(out).toContain(stem('المباحثات'));
-      expect(out).toContain(stem('الخميس'));
-      expect(out).not.toContain('في');
-      expect(out).not.toContain('فيها');
-      for (const t of out) expect(t).toMatch(/^[\u0621-\u064a]+$/);
-      // the same as tokenize → normalize → drop stop words → stem
-      expect(out).toEqual(['وعُقدت', 'المباحثات', 'بغداد', 'يوم', 'الخميس', 'وشارك', 'مسؤولون'].map(stem));
-    });
-
-    it('tokenizeAndStem keeps stop words when asked', () => {
-      expect(stemmer.tokenizeAndStem('في البيت', true)).toEqual(['في', 'بيت']);
-      expect(stemmer.tokenizeAndStem('في البيت')).toEqual(['بيت']);
-    });
-
-    it('tokenizeAndStem keeps Latin words and digits of mixed text', () => {
-      expect(stemmer.tokenizeAndStem('شركة GE عام ٢٠٠٨')).toEqual([stem('شركة'), 'ge', stem('عام'), '2008']);
-    });
-
-    it('tokenizeAndStem of only punctuation, marks or stop words is empty', () => {
-      expect(stemmer.tokenizeAndStem('، ؛ ؟ « »')).toEqual([]);
-      expect(stemmer.tokenizeAndStem('ـــ ً')).toEqual([]);
-      expect(stemmer.tokenizeAndStem('أين متى كيف')).toEqual([]);
-    });
   });
 });
