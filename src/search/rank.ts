@@ -17,6 +17,7 @@
  */
 import type { IndexReader } from '../index/open.js';
 import type { Lexicon } from '../index/lexicon.js';
+import type { IndexArrays } from '../index/arrays.js';
 import { NO_DATE } from '../index/dates.js';
 import { PLAIN_FREQUENCY, textFrequency, titleFrequency, type PostingCursor } from '../index/postings.js';
 import type { ParsedQuery } from './query.js';
@@ -95,6 +96,11 @@ interface Plan {
   excluded: number[];
 }
 
+/** What ranking reads of an index: lexicons, postings, per-document lengths, sources and dates. */
+export interface RankedIndex extends Pick<IndexReader, 'documents' | 'stems' | 'norms' | 'roots' | 'avgTitleLength' | 'avgTextLength' | 'sources' | 'cursor'> {
+  arrays: Pick<IndexArrays, 'titleLength' | 'textLength' | 'source' | 'date'>;
+}
+
 /** Reusable per-document scratch space, sized to the index. */
 export class Ranker {
   private readonly acc: Float64Array;
@@ -112,7 +118,7 @@ export class Ranker {
   private nTouched = 0;
 
   constructor(
-    private readonly index: IndexReader,
+    private readonly index: RankedIndex,
     readonly params: RankParams = DEFAULT_RANK_PARAMS,
   ) {
     const n = index.documents;

@@ -29,3 +29,53 @@ describe('the word table starting afresh during a build', () => {
     b.close();
   });
 });
+
+describe('the analyzer’s scan and its word view', () => {
+  const text = 'أعلنت وزارة الطاقة أن أسعار النفط ارتفعت في الأسواق، وأن إنتاج النفط سيزيد في الربع المقبل';
+
+  it('gives each word its readings, offsets into the text and a stable entry within a scan', () => {
+    const a = new Analyzer();
+    const seen: { surface: string; entry: number; stem: string; stop: boolean }[] = [];
+    a.scan(text, (start, end, w) => {
+      expect(text.slice(start, end)).toBe(w.surface);
+      seen.push({ surface: w.surface, entry: w.entry, stem: w.stem(), stop: w.isStop() });
+    });
+    const oil = seen.filter((s) => s.surface === 'النفط');
+    expect(oil).toHaveLength(2);
+    expect(oil[0].entry).toBe(oil[1].entry);
+    expect(oil[0].stem).toBe('نفط');
+    expect(seen.find((s) => s.surface === 'في')?.stop).toBe(true);
+    expect(seen.map((s) => s.stem)).toEqual(a.analyze(text, true).map((t) => t.stem));
+  });
+
+  it('starts its word table afresh only between scans, and says so through the epoch', () => {
+    const a = new Analyzer(undefined, 5);
+    const epochs = new Set<number>();
+    const entries = new Map<string, number>();
+    a.scan(text, (_s, _e, w) => {
+      epochs.add(a.epoch);
+      const before = entries.get(w.surface);
+      if (before !== undefined) expect(w.entry).toBe(before);
+      entries.set(w.surface, w.entry);
+    });
+    // More than five distinct words: the table filled up during the scan, yet kept its numbers until it ended.
+    expect(entries.size).toBeGreaterThan(5);
+    expect(epochs.size).toBe(1);
+    expect(a.epoch).toBe([...epochs][0] + 1);
+  });
+
+  it('screens words with the may-match probe before any string is compared', () => {
+    const a = new Analyzer();
+    const probe = a.probe(['نفط'], [], [], false);
+    const maybe: string[] = [];
+    a.scan(text, (_s, _e, w) => {
+      if (w.mayMatch(probe)) maybe.push(w.surface);
+    });
+    expect(maybe).toEqual(['النفط', 'النفط']);
+    const anyPrefix = a.probe([], [], [], true);
+    let n = 0;
+    a.scan('الطاقة في السوق', (_s, _e, w) => void (w.mayMatch(anyPrefix) && n++));
+    // every word but the stop word في may match a prefix
+    expect(n).toBe(2);
+  });
+});

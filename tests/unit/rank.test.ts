@@ -1,0 +1,177 @@
+/**
+ * The ranker on a hand-built index: lexicons and postings written with the
+ * index's own codec from a small table of term frequencies, so every score
+ * can be checked against the BM25F formula by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { NO_DATE } from '../../src/index/dates.js';
+import { Lexicon, lexiconOrder } from '../../src/index/lexicon.js';
+import { layoutPostings, packFrequencies, PostingCursor } from '../../src/index/postings.js';
+import { DEFAULT_RANK_PARAMS, idf, Ranker, type RankedIndex } from '../../src/search/rank.js';
+import type { ParsedQuery, QueryWord } from '../../src/search/query.js';
+
+type Counts = Record<string, [title: number, text: number]>;
+interface HandDoc {
+  stems: Counts;
+  norms?: Counts;
+  titleLength: number;
+  textLength: number;
+  source?: number;
+  date?: number;
+}
+
+function namespace(docs: Counts[], postings: Buffer[], base: number): Lexicon {
+  const terms = [...new Set(docs.flatMap((d) => Object.keys(d)))];
+  const ids = new Map(terms.map((t, i) => [t, i]));
+  const docStart: number[] = [];
+  const postTerm: number[] = [];
+  const postFreq: number[] = [];
+  const df = new Uint32Array(terms.length);
+  for (const d of docs) {
+    docStart.push(postTerm.length);
+    for (const [t, [title, text]] of Object.entries(d)) {
+      postTerm.push(ids.get(t)!);
+      postFreq.push(packFrequencies(title, text));
+      df[ids.get(t)!]++;
+    }
+  }
+  docStart.push(postTerm.length);
+  const lists = layoutPostings(terms.length, Uint32Array.from(docStart), Uint32Array.from(postTerm), Uint8Array.from(postFreq));
+  postings.push(lists.bytes);
+  const order = lexiconOrder(terms);
+  return new Lexicon(
+    order.map((t) => terms[t]),
+    Uint32Array.from(order, (t) => df[t]),
+    Float64Array.from(order, (t) => base + lists.start[t]),
+    Float64Array.from(order, (t) => base + lists.end[t]),
+  );
+}
+
+function handBuilt(docs: HandDoc[], sources = ['', 'عكاظ', 'الرياض']): RankedIndex {
+  const parts: Buffer[] = [];
+  const stems = namespace(docs.map((d) => d.stems), parts, 0);
+  const norms = namespace(docs.map((d) => d.norms ?? {}), parts, parts[0].length);
+  const roots = namespace(docs.map(() => ({})), parts, parts[0].length + parts[1].length);
+  const postings = Buffer.concat(parts);
+  const n = docs.length;
+  return {
+    documents: n,
+    stems,
+    norms,
+    roots,
+    sources,
+    avgTitleLength: docs.reduce((a, d) => a + d.titleLength, 0) / n,
+    avgTextLength: docs.reduce((a, d) => a + d.textLength, 0) / n,
+    arrays: {
+      titleLength: Uint32Array.from(docs, (d) => d.titleLength),
+      textLength: Uint32Array.from(docs, (d) => d.textLength),
+      source: Uint32Array.from(docs, (d) => d.source ?? 0),
+      date: Int32Array.from(docs, (d) => d.date ?? NO_DATE),
+    },
+    cursor: () => new PostingCursor(postings),
+  };
+}
+
+const word = (stem: string, norm = stem): QueryWord => ({ stem, norm, root: stem, alternates: [] });
+const query = (words: QueryWord[], more: Partial<ParsedQuery> = {}): ParsedQuery => ({ words, prefixes: [], phrases: [], excluded: [], ...more });
+
+/** BM25F of one term in one document, as the ranker defines it. */
+function expected(index: RankedIndex, doc: number, lex: Lexicon, term: string, title: number, text: number, weight = 1): number {
+  const p = DEFAULT_RANK_PARAMS;
+  const titleNorm = 1 - p.bTitle + (p.bTitle * index.arrays.titleLength[doc]) / index.avgTitleLength;
+  const textNorm = 1 - p.bText + (p.bText * index.arrays.textLength[doc]) / index.avgTextLength;
+  const tf = (p.titleWeight * title) / Math.fround(titleNorm) + text / Math.fround(textNorm);
+  return weight * idf(index.documents, lex.df[lex.id(term)]) * (p.k1 + 1) * (tf / (tf + p.k1));
+}
+
+const NEWS: HandDoc[] = [
+  { stems: { نفط: [1, 1], سعر: [1, 2] }, norms: { النفط: [1, 1] }, titleLength: 3, textLength: 40, source: 1, date: 16_650 },
+  { stems: { سعر: [0, 2], ذهب: [1, 1] }, titleLength: 2, textLength: 25, source: 2, date: 16_660 },
+  { stems: { نفط: [0, 3] }, norms: { نفطه: [0, 3] }, titleLength: 4, textLength: 80, source: 1 },
+  { stems: { قمح: [0, 1] }, titleLength: 1, textLength: 10 },
+];
+
+describe('the ranker on a hand-built index', () => {
+  const index = handBuilt(NEWS);
+  const ranker = new Ranker(index);
+  const rank = (q: ParsedQuery, more: { all?: boolean; k?: number; filters?: object } = {}) => ranker.rank({ query: q, all: more.all ?? false, filters: more.filters ?? {}, k: more.k ?? 10 });
+
+  it('scores each document by BM25F over title and text, stem plus a share for the exact form', () => {
+    const r = rank(query([word('نفط', 'النفط')]));
+    expect(r.docs).toEqual([0, 2]);
+    const d0 = expected(index, 0, index.stems, 'نفط', 1, 1) + expected(index, 0, index.norms, 'النفط', 1, 1, DEFAULT_RANK_PARAMS.normWeight);
+    const d2 = expected(index, 2, index.stems, 'نفط', 0, 3);
+    expect(r.scores[0]).toBeCloseTo(d0, 9);
+    expect(r.scores[1]).toBeCloseTo(d2, 9);
+    expect(r.total).toBe(2);
+  });
+
+  it('sums the words of an any-word query and requires every word with mode=all', () => {
+    const any = rank(query([word('نفط'), word('سعر')]));
+    expect(new Set(any.docs)).toEqual(new Set([0, 1, 2]));
+    expect(any.scores).toEqual([...any.scores].sort((a, b) => b - a));
+    expect(any.scores[any.docs.indexOf(0)]).toBeCloseTo(expected(index, 0, index.stems, 'نفط', 1, 1) + expected(index, 0, index.stems, 'سعر', 1, 2), 9);
+    expect(rank(query([word('نفط'), word('سعر')]), { all: true }).docs).toEqual([0]);
+    // a word the index does not hold: nothing has every word
+    expect(rank(query([word('نفط'), word('ماس')]), { all: true }).total).toBe(0);
+  });
+
+  it('leaves out documents holding an excluded stem', () => {
+    expect(rank(query([word('نفط')], { excluded: ['سعر'] })).docs).toEqual([2]);
+  });
+
+  it('filters by date and source; source counts ignore the source filter', () => {
+    const r = rank(query([word('نفط'), word('سعر')]), { filters: { source: 1, fromDay: 16_655 } });
+    expect(r.docs).toEqual([]);
+    expect(r.sourceCounts).toEqual(new Map([[2, 1]]));
+    const dated = rank(query([word('نفط'), word('سعر')]), { filters: { toDay: 16_655 } });
+    expect(dated.docs).toEqual([0]);
+    const bySource = rank(query([word('نفط'), word('سعر')]), { filters: { source: 1 } });
+    expect(new Set(bySource.docs)).toEqual(new Set([0, 2]));
+    expect(bySource.sourceCounts).toEqual(new Map([[1, 2], [2, 1]]));
+  });
+
+  it('keeps the k best, ties broken by document order, and counts all', () => {
+    const tied = handBuilt([0, 1, 2, 3, 4].map(() => ({ stems: { نفط: [0, 1] }, titleLength: 1, textLength: 10 })));
+    const r = new Ranker(tied).rank({ query: query([word('نفط')]), all: false, filters: {}, k: 3 });
+    expect(r.docs).toEqual([0, 1, 2]);
+    expect(r.total).toBe(5);
+  });
+
+  it('requires phrase words even in any-word mode, and asks the verifier about each candidate', () => {
+    const asked: number[] = [];
+    const r = ranker.rank({
+      query: query([word('نفط'), word('سعر'), word('قمح')], { phrases: [{ text: 'النفط سعر', words: [{ stem: 'نفط', offset: 0 }, { stem: 'سعر', offset: 1 }] }] }),
+      all: false,
+      filters: {},
+      k: 10,
+      verify: (doc) => (asked.push(doc), true),
+    });
+    expect(r.docs).toEqual([0]);
+    expect(asked).toEqual([0]);
+  });
+
+  it('completes a prefix with the most frequent surface forms', () => {
+    // surface forms, not stems: النفط does not start with نف
+    expect(rank(query([], { prefixes: ['نف'] })).docs).toEqual([2]);
+    expect(rank(query([], { prefixes: ['ال'] })).docs).toEqual([0]);
+    expect(rank(query([], { prefixes: ['نفو'] })).total).toBe(0);
+  });
+
+  it('scores and requires the 32nd word and beyond like the first', () => {
+    const letters = 'ابتثجحخدذرزسشصضطظعغفقكلمنهوي';
+    const stems = Array.from({ length: 40 }, (_, i) => `${letters[i % 28]}${letters[(i * 7) % 28]}${letters[Math.floor(i / 28)]}`);
+    const all = Object.fromEntries(stems.map((s) => [s, [0, 1] as [number, number]]));
+    const allButLast = Object.fromEntries(stems.slice(0, -1).map((s) => [s, [0, 1] as [number, number]]));
+    const many = handBuilt([
+      { stems: allButLast, titleLength: 1, textLength: 40 },
+      { stems: all, titleLength: 1, textLength: 40 },
+    ]);
+    const q = query(stems.map((s) => word(s)));
+    const r = new Ranker(many);
+    expect(r.rank({ query: q, all: true, filters: {}, k: 10 }).docs).toEqual([1]);
+    const any = r.rank({ query: q, all: false, filters: {}, k: 10 });
+    expect(any.docs).toEqual([1, 0]);
+    expect(any.scores[0]).toBeGreaterThan(any.scores[1]);
+  });
+});
