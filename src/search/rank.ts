@@ -163,10 +163,10 @@ export class Ranker {
       if (id >= 0) clauses.push({ lex, term: id, weight, item });
     };
     // Phrase words are always required; plain words and prefixes only with mode=all.
-    const inPhrase = new Set(q.phrases.flatMap((ph) => ph.words.map((w) => w.stem)));
+    const inPhrase = q.phrases.length ? new Set(q.phrases.flatMap((ph) => ph.words.map((w) => w.stem))) : undefined;
     let required = 0;
     for (const w of q.words) {
-      const item = all || inPhrase.has(w.stem) ? required++ : -1;
+      const item = all || inPhrase?.has(w.stem) ? required++ : -1;
       add(stems, w.stem, 1, item);
       add(norms, w.norm, p.normWeight, item);
       for (const alt of w.alternates) add(stems, alt, p.alternateWeight, item);
