@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { recordToDocument, textToDocument, type Document } from './document.js';
+import { DOCUMENT_LIMITS, recordToDocument, textToDocument, type Document } from './document.js';
 
 export type Entry = { doc: Document; line?: number } | { problem: string; line?: number };
 
@@ -34,29 +34,40 @@ async function readWhole(stream: Readable): Promise<Buffer> {
 }
 
 /**
- * Raw lines (without the newline) of a stream, as bytes, with 1-based numbers.
- * Chunks of a line are kept apart until its end is found, so a line of any
- * length costs time linear in its size, however small the chunks.
+ * Raw lines (without the newline) of a stream, as bytes, with 1-based numbers
+ * and sizes. Chunks of a line are kept apart until its end is found, so a line
+ * of any length costs time linear in its size, however small the chunks. A
+ * line longer than `maxBytes` is not kept: it comes as null, with its size.
  */
-export async function* byteLines(stream: Readable): AsyncGenerator<[Buffer, number]> {
+export async function* byteLines(stream: Readable, maxBytes = Infinity): AsyncGenerator<[Buffer | null, number, number]> {
   let parts: Buffer[] = [];
+  let size = 0;
   let n = 0;
+  const line = (last: Buffer): Buffer | null => {
+    if (size > maxBytes) return null;
+    if (!parts.length) return last;
+    parts.push(last);
+    return Buffer.concat(parts, size);
+  };
   for await (const c of stream) {
     const chunk = c as Buffer;
     let from = 0;
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, from)) {
       n++;
       const piece = chunk.subarray(from, i);
-      if (parts.length) {
-        parts.push(piece);
-        yield [Buffer.concat(parts), n];
-        parts = [];
-      } else yield [piece, n];
+      size += piece.length;
+      yield [line(piece), n, size];
+      parts = [];
+      size = 0;
       from = i + 1;
     }
-    if (from < chunk.length) parts.push(chunk.subarray(from));
+    if (from < chunk.length) {
+      size += chunk.length - from;
+      if (size <= maxBytes) parts.push(chunk.subarray(from));
+      else parts = [];
+    }
   }
-  if (parts.length) yield [Buffer.concat(parts), n + 1];
+  if (size > 0) yield [line(Buffer.alloc(0)), n + 1, size];
 }
 
 async function* wholeFile(src: Source, toEntries: (content: string) => Iterable<Entry>): AsyncGenerator<Entry> {
@@ -97,7 +108,11 @@ const json: FormatReader = (src) =>
 
 /** One JSON object a line, streamed; blank lines are skipped; ids default to `<name>-<line>`. */
 const jsonLines: FormatReader = async function* (src) {
-  for await (const [bytes, n] of byteLines(src.open())) {
+  for await (const [bytes, n, size] of byteLines(src.open(), DOCUMENT_LIMITS.recordBytes)) {
+    if (bytes === null) {
+      yield { problem: `record is larger than ${DOCUMENT_LIMITS.recordBytes / 1024 / 1024} MiB (${(size / 1024 / 1024).toFixed(1)} MiB)`, line: n };
+      continue;
+    }
     let line: string;
     try {
       line = decode(bytes);
