@@ -536,6 +536,22 @@ export class Cluster {
 
 let counter = 0;
 
+/** Removes the folders of clusters started from code whose process is gone and whose nodes are all down. */
+function pruneAbandoned(): void {
+  if (!existsSync(RUN_ROOT)) return;
+  for (const e of readdirSync(RUN_ROOT, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    try {
+      const c = loadState(e.name);
+      if (!c || c.state.parentPid === null || pidAlive(c.state.parentPid)) continue;
+      if (c.state.nodes.some((n) => c.alive(n.index))) continue;
+      rmSync(join(RUN_ROOT, e.name), { recursive: true, force: true });
+    } catch {
+      // not ours or half-written: leave it
+    }
+  }
+}
+
 /**
  * Starts a fresh cluster of `nodes` JVMs and waits for green. The returned object stops it,
  * kills and restarts nodes; `timings` tells how long the build and the start took.
@@ -552,6 +568,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster & {
   const build = await ensureLauncher(log);
   if (build.built) log(`launcher built in ${(build.ms / 1000).toFixed(1)} s`);
 
+  pruneAbandoned();
   const dir = join(RUN_ROOT, name);
   const existing = loadState(name);
   if (existing && existing.state.nodes.some((n) => existing.alive(n.index))) {
