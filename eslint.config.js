@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'index-data/**', 'tests/artifacts/**', 'coverage/**', 'bench/out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'index-data/**', 'tests/artifacts/**', 'coverage/**', 'bench/out/**', 'opensearch/target/**', 'opensearch/.run/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
