@@ -52,7 +52,7 @@ export async function buildFahras(scale: Scale, input: string, cpuProf = false):
   if (m.code !== 0) throw new Error(`fahras index failed (${m.code}):\n${m.stderr}`);
   const docs = Number(/indexed (\d+) documents/.exec(m.stdout)?.[1] ?? NaN);
   const { manifest } = readManifest(out);
-  const files = Object.fromEntries(Object.entries(manifest.files).map(([k, v]) => [k, v.bytes]));
+  const files = Object.fromEntries(manifest.segments.flatMap((s) => Object.entries(s.files).map(([k, v]) => [k, v.bytes])));
   return {
     docs,
     seconds: m.seconds,

@@ -237,7 +237,7 @@ async function phaseSwap(queries: string[]) {
 
 async function phaseSoak(queries: string[], prefixes: string[], amount: number) {
   const reader = await openIndexReader(INDEX);
-  const ids = reader.ids.filter((_, i) => i % 7 === 0);
+  const ids = reader.segments.flatMap((s) => s.reader.ids).filter((_, i) => i % 7 === 0);
   reader.close();
   const bad = [
     '/api/search?q=',

@@ -4,7 +4,7 @@
  * schema, shared by the writer (build) and the reader (open): every array an
  * index holds is named here with the element types it may take.
  */
-import { ARRAYS_FILE, type ArrayEntry, type ArrayType } from './format.js';
+import type { ArrayEntry, ArrayType } from './format.js';
 
 type Ctor = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -25,6 +25,9 @@ export interface IndexArrays {
   stemDf: Uint32Array;
   stemStart: Offsets;
   stemEnd: Offsets;
+  /** Per stem: where its positions begin and end in positions.bin. */
+  stemPosStart: Offsets;
+  stemPosEnd: Offsets;
   normDf: Uint32Array;
   normStart: Offsets;
   normEnd: Offsets;
@@ -38,6 +41,8 @@ export interface IndexArrays {
   date: Int32Array;
   /** Per document and one more: where each stored document begins in store.bin. */
   storeOffset: Float64Array;
+  /** Per document: CRC-32 of its stored bytes, checked on every read. */
+  storeCrc: Uint32Array;
 }
 
 const OFFSETS: readonly ArrayType[] = ['u32', 'f64'];
@@ -47,6 +52,8 @@ export const ARRAY_SCHEMA: { readonly [K in keyof IndexArrays]: readonly ArrayTy
   stemDf: ['u32'],
   stemStart: OFFSETS,
   stemEnd: OFFSETS,
+  stemPosStart: OFFSETS,
+  stemPosEnd: OFFSETS,
   normDf: ['u32'],
   normStart: OFFSETS,
   normEnd: OFFSETS,
@@ -58,6 +65,7 @@ export const ARRAY_SCHEMA: { readonly [K in keyof IndexArrays]: readonly ArrayTy
   source: ['u32'],
   date: ['i32'],
   storeOffset: ['f64'],
+  storeCrc: ['u32'],
 };
 
 type Typed = IndexArrays[keyof IndexArrays];
@@ -103,9 +111,9 @@ export function unpackArrays(buffer: Buffer, entries: readonly ArrayEntry[]): In
     if (!ARRAY_SCHEMA[name].includes(e.type)) throw new RangeError(`array ${name} has type ${e.type}, expected ${ARRAY_SCHEMA[name].join(' or ')}`);
     const C = CTORS[e.type];
     const end = e.offset + e.length * C.BYTES_PER_ELEMENT;
-    if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset % C.BYTES_PER_ELEMENT !== 0 || end > base.length) throw new RangeError(`array ${name} runs past the end of ${ARRAYS_FILE}`);
+    if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset % C.BYTES_PER_ELEMENT !== 0 || end > base.length) throw new RangeError(`array ${name} runs past the end of the arrays file`);
     out[name] = new C(base.buffer as ArrayBuffer, base.byteOffset + e.offset, e.length);
   }
-  for (const name of Object.keys(ARRAY_SCHEMA)) if (!out[name as keyof IndexArrays]) throw new RangeError(`array ${name} is missing from ${ARRAYS_FILE}`);
+  for (const name of Object.keys(ARRAY_SCHEMA)) if (!out[name as keyof IndexArrays]) throw new RangeError(`array ${name} is missing from the arrays file`);
   return out as unknown as IndexArrays;
 }

@@ -1,18 +1,19 @@
 /**
- * Builds an index from documents: streams them from the input (ingest),
- * analyses and counts them (IndexBuilder), stores them compressed
- * (DocumentStoreWriter), then persists everything atomically as a new
- * generation of the output folder.
+ * Builds an index from documents: streams them from the input (ingest) into
+ * one segment (segment-writer.ts), then persists it atomically as a new
+ * generation of the output folder, replacing whatever the folder held.
  */
 import { mkdirSync } from 'node:fs';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { loadDocuments, type LoadProblem } from '../ingest/load.js';
-import { IndexBuilder } from './builder.js';
 import { settingsHash } from './settings.js';
-import { FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './format.js';
-import { writeWhole } from './files.js';
-import { DocumentStoreWriter } from './store.js';
+import { FORMAT_VERSION } from './format.js';
+import { writeManifest } from './manifest.js';
+import { writeSegment } from './segment-writer.js';
 import { commitGeneration, discardGeneration, newGenerationDir } from './generations.js';
+
+/** The segment a full build writes. */
+const FIRST_SEGMENT = 's1';
 
 export class BuildError extends Error {
   override name = 'BuildError';
@@ -58,21 +59,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 }
 
 async function buildInto(options: BuildOptions, analyzer: Analyzer, tmpDir: string, generation: string, t0: number): Promise<BuildSummary> {
-  const store = new DocumentStoreWriter(tmpDir);
-  try {
-    return await fill(options, analyzer, tmpDir, generation, t0, store);
-  } catch (e) {
-    await store.abort();
-    throw e;
-  }
-}
-
-async function fill(options: BuildOptions, analyzer: Analyzer, tmpDir: string, generation: string, t0: number, store: DocumentStoreWriter): Promise<BuildSummary> {
-  const builder = new IndexBuilder(analyzer);
   const problems: LoadProblem[] = [];
   let skipped = 0;
   const progress: BuildProgress = { documents: 0, skipped: 0, bytesRead: 0 };
-  for await (const doc of loadDocuments(options.input, {
+  const docs = loadDocuments(options.input, {
     strict: options.strict,
     onBytes: (n) => (progress.bytesRead += n),
     onProblem: (p) => {
@@ -81,44 +71,37 @@ async function fill(options: BuildOptions, analyzer: Analyzer, tmpDir: string, g
       if (problems.length < 1000) problems.push(p);
       options.onProblem?.(p);
     },
-  })) {
-    builder.add(doc);
-    await store.add(doc);
-    progress.documents = builder.count;
-    if (builder.count % 500 === 0) options.onProgress?.(progress);
-  }
+  });
+  const segment = await writeSegment(analyzer, tmpDir, FIRST_SEGMENT, docs, (count) => {
+    progress.documents = count;
+    if (count % 500 === 0) options.onProgress?.(progress);
+  });
   options.onProgress?.(progress);
-  if (builder.count === 0) {
+  if (!segment) {
     throw new BuildError(`no documents to index in ${options.input}${skipped ? ` (${skipped} skipped, see the messages above)` : ''}`);
   }
-  const storeFiles = await store.close();
-  const written = builder.writeIndex(tmpDir, store.offsets.toArray());
-  const manifest: Manifest = {
+  const now = new Date().toISOString();
+  const buildSeconds = (performance.now() - t0) / 1000;
+  writeManifest(tmpDir, {
     format: FORMAT_VERSION,
     analyzerVersion: ANALYZER_VERSION,
     settingsHash: settingsHash(analyzer),
-    documents: builder.count,
-    stemTerms: written.stemTerms,
-    normTerms: written.normTerms,
-    rootTerms: written.rootTerms,
-    avgTitleLength: written.avgTitleLength,
-    avgTextLength: written.avgTextLength,
-    sources: written.sources,
-    builtAt: new Date().toISOString(),
-    buildSeconds: 0,
-    arrays: written.arrays,
-    files: { ...written.files, ...storeFiles },
-  };
-  manifest.buildSeconds = (performance.now() - t0) / 1000;
-  writeWhole(tmpDir, MANIFEST_FILE, JSON.stringify(manifest, null, 1));
+    documents: segment.documents,
+    deleted: 0,
+    builtAt: now,
+    buildSeconds,
+    writtenAt: now,
+    nextSegment: 2,
+    segments: [segment],
+  });
   commitGeneration(options.out, tmpDir, generation);
-  const bytes = Object.values(manifest.files).reduce((a, f) => a + f.bytes, 0);
+  const bytes = Object.values(segment.files).reduce((a, f) => a + f.bytes, 0);
   return {
-    documents: builder.count,
+    documents: segment.documents,
     skipped,
     problems,
-    stemTerms: written.stemTerms,
-    normTerms: written.normTerms,
+    stemTerms: segment.stemTerms,
+    normTerms: segment.normTerms,
     bytes,
     seconds: (performance.now() - t0) / 1000,
     generation,

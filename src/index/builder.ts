@@ -1,10 +1,10 @@
 /**
- * The in-memory side of a build: documents in, the index's files out. Each
- * word of a title or text is read through the analyzer's scan and counted
- * under three terms (stem, exact surface form, root); per document, the
- * counts become postings. `writeIndex` lays everything out on disk (postings,
- * lexicon, display spellings, ids, arrays); the store and the manifest are
- * build.ts's.
+ * The in-memory side of writing a segment: documents in, the segment's files
+ * out. Each word of a title or text is read through the analyzer's scan and
+ * counted under three terms (stem, exact surface form, root), its stem's
+ * position recorded; per document, the counts become postings. `writeSegment`
+ * lays everything out on disk (postings, positions, lexicon, display
+ * spellings, ids, arrays) beside the store the caller wrote.
  */
 import type { Analyzer, Word } from '../analysis/pipeline.js';
 import { displayForm } from '../analysis/normalize.js';
@@ -13,8 +13,9 @@ import type { Document } from '../ingest/document.js';
 import { compactOffsets, packArrays } from './arrays.js';
 import { parseDate, NO_DATE } from './dates.js';
 import { writeWhole } from './files.js';
-import { ARRAYS_FILE, DISPLAY_FILE, IDS_FILE, LEXICON_FILE, POSTINGS_FILE, type Manifest } from './format.js';
+import { segmentFile, type FileRecord, type SegmentEntry } from './format.js';
 import { lexiconLines, lexiconOrder } from './lexicon.js';
+import { FIELD_GAP, PositionsWriter } from './positions.js';
 import { layoutPostings, packFrequencies, PostingsSharing, type PostingLists } from './postings.js';
 
 const TITLE = 0;
@@ -25,6 +26,8 @@ type Field = typeof TITLE | typeof TEXT;
 interface FinishedNamespace extends PostingLists {
   order: number[];
   df: Uint32Array;
+  /** Positions (stems only): the file and each term's range, in lexicon order. */
+  positions?: { bytes: Buffer; start: Float64Array; end: Float64Array };
 }
 
 /** Accumulates the postings of one term namespace (stems, surface forms or roots) in document order. */
@@ -43,6 +46,8 @@ class Namespace {
   private tfText = new Uint16Array(1024);
   private readonly touched: number[] = [];
 
+  constructor(private readonly positions?: PositionsWriter) {}
+
   /** The id of `term`; new terms are numbered in order of first appearance. */
   idOf(term: string): number {
     let id = this.ids.get(term);
@@ -55,8 +60,9 @@ class Namespace {
     return id;
   }
 
-  /** Counts one occurrence of term `id` in `field`. */
-  count(id: number, field: Field): void {
+  /** Counts one occurrence of term `id` in `field`, at word `position` of the document. */
+  count(id: number, field: Field, position: number): void {
+    this.positions?.add(id, position);
     if (id >= this.tfTitle.length) {
       this.tfTitle = ensureIndex(this.tfTitle, id);
       this.tfText = ensureIndex(this.tfText, id);
@@ -69,6 +75,7 @@ class Namespace {
   /** Turns the counts of the current document into its postings. */
   endDocument(): void {
     this.docStart.push(this.postTerm.length);
+    this.positions?.endDocument(this.touched);
     const df = this.df.view();
     for (const t of this.touched) {
       this.postTerm.push(t);
@@ -86,21 +93,27 @@ class Namespace {
     const lists = layoutPostings(this.terms.length, this.docStart.view(), this.postTerm.view(), this.postFreq.view());
     const order = lexiconOrder(this.terms);
     const df = this.df.view();
+    const pos = this.positions?.layout(this.terms.length, this.postTerm.view());
     return {
       order,
       start: Float64Array.from(order, (t) => lists.start[t]),
       end: Float64Array.from(order, (t) => lists.end[t]),
       df: Uint32Array.from(order, (t) => df[t]),
       bytes: lists.bytes,
+      positions: pos && { bytes: pos.bytes, start: Float64Array.from(order, (t) => pos.start[t]), end: Float64Array.from(order, (t) => pos.end[t]) },
     };
   }
 }
 
-/** What `writeIndex` contributes to the manifest. */
-export type WrittenIndex = Pick<Manifest, 'stemTerms' | 'normTerms' | 'rootTerms' | 'avgTitleLength' | 'avgTextLength' | 'sources' | 'arrays' | 'files'>;
+/** Where the caller stored the documents: the store's files, each document's offset and checksum. */
+export interface StoredDocuments {
+  files: Record<string, FileRecord>;
+  offsets: Float64Array;
+  crcs: Uint32Array;
+}
 
 export class IndexBuilder {
-  private readonly stems = new Namespace();
+  private readonly stems = new Namespace(new PositionsWriter());
   private readonly norms = new Namespace();
   private readonly roots = new Namespace();
   private readonly ids: string[] = [];
@@ -114,9 +127,10 @@ export class IndexBuilder {
 
   /**
    * Term ids of the analyzer's words, by word entry: an offset into `forms`,
-   * which holds [n, stem, norm, root, stem, norm, root…] (n = 0 for stop
-   * words), or -1 until the word is first met in this build. Entry numbers
-   * keep their meaning while the analyzer's epoch is unchanged.
+   * which holds [n, readings, (reading, stem, norm, root) × n] for the n
+   * non-stop readings of the word's `readings` (n = 0 for stop words), or -1
+   * until the word is first met in this build. Entry numbers keep their
+   * meaning while the analyzer's epoch is unchanged.
    */
   private entryForms = new Int32Array(1 << 16).fill(-1);
   private readonly forms = new Growable(Int32Array, 1 << 16);
@@ -132,9 +146,11 @@ export class IndexBuilder {
     const at = this.forms.length;
     let n = 0;
     this.forms.push(0);
+    this.forms.push(w.readings);
     const several = w.readings > 1;
     for (let i = 0; i < w.readings; i++) {
       if (w.isStop(i)) continue;
+      this.forms.push(i);
       this.forms.push(this.stems.idOf(w.stem(i)));
       const norm = this.norms.idOf(w.norm(i));
       if (norm === this.norms.display.length) this.norms.display.push(several ? w.norm(i) : displayForm(w.surface));
@@ -148,8 +164,11 @@ export class IndexBuilder {
     return at;
   }
 
-  /** Counts the terms of one field; returns its length in (non-stop) words. */
-  private scan(text: string, field: Field): number {
+  /**
+   * Counts the terms of one field whose first word is at `position`; returns
+   * its length in non-stop words and the position after its last word.
+   */
+  private scan(text: string, field: Field, position: number): [number, number] {
     if (this.analyzer.epoch !== this.epoch) {
       // The word table started afresh: its entry numbers name other words now.
       this.entryForms.fill(-1);
@@ -162,19 +181,21 @@ export class IndexBuilder {
       const at = known >= 0 ? known : this.learn(w);
       const forms = this.forms.raw;
       const n = forms[at];
-      for (let i = 0, p = at + 1; i < n; i++, p += 3) {
-        this.stems.count(forms[p], field);
-        this.norms.count(forms[p + 1], field);
-        this.roots.count(forms[p + 2], field);
+      for (let i = 0, p = at + 2; i < n; i++, p += 4) {
+        const pos = position + forms[p];
+        this.stems.count(forms[p + 1], field, pos);
+        this.norms.count(forms[p + 2], field, pos);
+        this.roots.count(forms[p + 3], field, pos);
       }
+      position += forms[at + 1];
       length += n;
     });
-    return length;
+    return [length, position];
   }
 
   add(doc: Document): void {
-    const titleLength = this.scan(doc.title, TITLE);
-    const textLength = this.scan(doc.text, TEXT);
+    const [titleLength, afterTitle] = this.scan(doc.title, TITLE, 0);
+    const [textLength] = this.scan(doc.text, TEXT, afterTitle + FIELD_GAP);
     this.stems.endDocument();
     this.norms.endDocument();
     this.roots.endDocument();
@@ -193,9 +214,13 @@ export class IndexBuilder {
     this.dateOf.push(parseDate(doc.metadata.date) ?? NO_DATE);
   }
 
-  /** Writes everything but the store into `dir`; `storeOffset` locates each stored document. */
-  writeIndex(dir: string, storeOffset: Float64Array): WrittenIndex {
-    const files: Manifest['files'] = {};
+  /**
+   * Writes segment `name`'s files (all but the store, already written by the
+   * caller) into `dir`, and returns its manifest entry.
+   */
+  writeSegment(dir: string, name: string, store: StoredDocuments): SegmentEntry {
+    const file = (f: Parameters<typeof segmentFile>[1]) => segmentFile(name, f);
+    const files: Record<string, FileRecord> = { ...store.files };
     const s = this.stems.finish();
     const n = this.norms.finish();
     const r = this.roots.finish();
@@ -203,17 +228,20 @@ export class IndexBuilder {
     const sharing = new PostingsSharing(s);
     const nPlaced = sharing.place(n, s.bytes.length);
     const rPlaced = sharing.place(r, s.bytes.length + nPlaced.bytes.length);
-    files[POSTINGS_FILE] = writeWhole(dir, POSTINGS_FILE, Buffer.concat([s.bytes, nPlaced.bytes, rPlaced.bytes]));
+    files[file('postings')] = writeWhole(dir, file('postings'), Buffer.concat([s.bytes, nPlaced.bytes, rPlaced.bytes]));
+    files[file('positions')] = writeWhole(dir, file('positions'), s.positions!.bytes);
     const lexicon = lexiconLines(this.stems.terms, s.order) + lexiconLines(this.norms.terms, n.order) + lexiconLines(this.roots.terms, r.order);
-    files[LEXICON_FILE] = writeWhole(dir, LEXICON_FILE, lexicon);
+    files[file('lexicon')] = writeWhole(dir, file('lexicon'), lexicon);
     // An empty line: the readable spelling is the surface form itself.
     const display = (t: number) => (this.norms.display[t] === this.norms.terms[t] ? '' : this.norms.display[t]);
-    files[DISPLAY_FILE] = writeWhole(dir, DISPLAY_FILE, n.order.map((t) => display(t) + '\n').join(''));
-    files[IDS_FILE] = writeWhole(dir, IDS_FILE, JSON.stringify(this.ids));
+    files[file('display')] = writeWhole(dir, file('display'), n.order.map((t) => display(t) + '\n').join(''));
+    files[file('ids')] = writeWhole(dir, file('ids'), JSON.stringify(this.ids));
     const { buffer, entries } = packArrays({
       stemDf: s.df,
       stemStart: compactOffsets(s.start),
       stemEnd: compactOffsets(s.end),
+      stemPosStart: compactOffsets(s.positions!.start),
+      stemPosEnd: compactOffsets(s.positions!.end),
       normDf: n.df,
       normStart: compactOffsets(nPlaced.start),
       normEnd: compactOffsets(nPlaced.end),
@@ -224,19 +252,22 @@ export class IndexBuilder {
       textLength: this.textLength.toArray(),
       source: this.sourceOf.toArray(),
       date: this.dateOf.toArray(),
-      storeOffset,
+      storeOffset: store.offsets,
+      storeCrc: store.crcs,
     });
-    files[ARRAYS_FILE] = writeWhole(dir, ARRAYS_FILE, buffer);
-    const docs = Math.max(1, this.count);
+    files[file('arrays')] = writeWhole(dir, file('arrays'), buffer);
     return {
+      name,
+      documents: this.count,
       stemTerms: s.order.length,
       normTerms: n.order.length,
       rootTerms: r.order.length,
-      avgTitleLength: this.titleTotal / docs,
-      avgTextLength: this.textTotal / docs,
+      titleWords: this.titleTotal,
+      textWords: this.textTotal,
       sources: [...this.sources.keys()],
       arrays: entries,
       files,
+      deletes: null,
     };
   }
 }

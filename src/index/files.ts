@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface FileRecord {
-  bytes: number;
-  sha256: string;
-}
+import type { FileRecord } from './format.js';
+
+export type { FileRecord };
 
 const FLUSH_BYTES = 4 << 20;
 

@@ -1,195 +1,354 @@
 /**
- * Opens a persisted index: checks the manifest against this build of fahras,
- * verifies sizes and checksums, and maps the arrays. Every failure becomes one
+ * Opens a persisted index: reads and verifies the live generation's manifest,
+ * opens its segments (or reuses those a previous reader already opened) and
+ * their deletions, and presents them as one index. Every failure becomes one
  * IndexError whose message says what is wrong and what to do.
+ *
+ * Documents are numbered across segments in segment order (a segment's
+ * documents from its `base`), which is the order they were last written in:
+ * ranking breaks ties by this number, as a fresh build of the same documents
+ * in that order would. Statistics are global and count live documents only —
+ * document count, average field lengths, document frequencies — so scores
+ * are exactly those of a fresh build.
  */
-import { webcrypto } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import type { Document } from '../ingest/document.js';
-import { unpackArrays, type IndexArrays } from './arrays.js';
-import { ARRAYS_FILE, DISPLAY_FILE, FORMAT_VERSION, IDS_FILE, LEXICON_FILE, MANIFEST_FILE, POSTINGS_FILE, STORE_DICT_FILE, STORE_FILE, type Manifest } from './format.js';
-import { readCurrent } from './generations.js';
-import { Lexicon, readLines } from './lexicon.js';
-import { PostingCursor } from './postings.js';
-import { StoreReader } from './store.js';
+import { IndexError, REBUILD } from './errors.js';
+import { FORMAT_VERSION, type Manifest } from './format.js';
+import { readManifest, verifyManifest } from './manifest.js';
+import type { PositionReader } from './positions.js';
+import type { PostingCursor } from './postings.js';
+import { identityOf, NAMESPACES, openSegment, readDeletes, type Namespace, type SegmentReader } from './segment.js';
 import { settingsHash } from './settings.js';
 
-export class IndexError extends Error {
-  override name = 'IndexError';
+export { IndexError } from './errors.js';
+export { readManifest } from './manifest.js';
+export type { Namespace } from './segment.js';
+
+/** One segment as this index sees it. */
+export class SegmentView {
+  /** Documents of the segment that are deleted. */
+  readonly deletedCount: number;
+  /** Per namespace, documents holding a term that are deleted (only counted for segments with deletions). */
+  private readonly deletedDf = new Map<string, number>();
+  readonly cursor: PostingCursor;
+
+  constructor(
+    readonly reader: SegmentReader,
+    /** Number of the segment's first document in the index. */
+    readonly base: number,
+    /** Deletion bitmap (bit set: deleted), or undefined when nothing is deleted. */
+    readonly deletes: Uint8Array | undefined,
+  ) {
+    let n = 0;
+    if (deletes) for (let d = 0; d < reader.documents; d++) n += (deletes[d >> 3] >> (d & 7)) & 1;
+    this.deletedCount = n;
+    this.cursor = reader.cursor();
+  }
+
+  isDeleted(local: number): boolean {
+    return this.deletes !== undefined && ((this.deletes[local >> 3] >> (local & 7)) & 1) === 1;
+  }
+
+  /** Live documents of this segment holding term `id` of namespace `ns`. */
+  liveDf(ns: Namespace, id: number): number {
+    const lex = this.reader.lexicon(ns);
+    if (this.deletedCount === 0) return lex.df[id];
+    const key = `${ns}\u0000${id}`;
+    let dead = this.deletedDf.get(key);
+    if (dead === undefined) {
+      dead = 0;
+      const c = this.cursor.reset(lex.start[id], lex.end[id]);
+      while (c.next()) if (this.isDeleted(c.doc)) dead++;
+      this.deletedDf.set(key, dead);
+    }
+    return lex.df[id] - dead;
+  }
 }
 
-const REBUILD = 'run `fahras index` to rebuild it';
-
-async function readChecked(dir: string, manifest: Manifest, name: string): Promise<Buffer> {
-  const expect = manifest.files[name];
-  if (!expect) throw new IndexError(`index at ${dir} is incomplete: the manifest does not list ${name}; ${REBUILD}`);
-  let buf: Buffer;
-  try {
-    buf = await readFile(join(dir, name));
-  } catch {
-    throw new IndexError(`index at ${dir} is incomplete: ${name} is missing or unreadable; ${REBUILD}`);
-  }
-  if (buf.length !== expect.bytes) throw new IndexError(`index at ${dir} is damaged: ${name} has ${buf.length} bytes, expected ${expect.bytes} (truncated?); ${REBUILD}`);
-  // Hashed on the thread pool, so a server loading a new index keeps answering.
-  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', buf)).toString('hex');
-  if (digest !== expect.sha256) throw new IndexError(`index at ${dir} is damaged: ${name} does not match its checksum; ${REBUILD}`);
-  return buf;
+/** A term's posting list in one segment. */
+interface TermList {
+  segment: SegmentView;
+  /** The term's id in the segment's lexicon. */
+  id: number;
 }
 
-export function readManifest(dir: string): { genDir: string; manifest: Manifest } {
-  if (!existsSync(dir)) throw new IndexError(`no index at ${dir}: the folder does not exist; run \`fahras index --out ${dir}\``);
-  const current = readCurrent(dir);
-  if (current.kind === 'none') throw new IndexError(`no index at ${dir}: it has no CURRENT file; run \`fahras index --out ${dir}\``);
-  if (current.kind === 'invalid') throw new IndexError(`index at ${dir} is damaged: CURRENT names "${current.name}"; ${REBUILD}`);
-  const genDir = current.dir;
-  const mp = join(genDir, MANIFEST_FILE);
-  if (!existsSync(mp)) throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is missing; ${REBUILD}`);
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(mp, 'utf8')) as Manifest;
-  } catch {
-    throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is not valid JSON; ${REBUILD}`);
-  }
-  if (typeof manifest !== 'object' || manifest === null || typeof manifest.format !== 'number') {
-    throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is not an index manifest; ${REBUILD}`);
-  }
-  return { genDir, manifest };
+/** A term's postings in one segment, ready to read: `cursor.reset(start, end)`, documents from `base`. */
+export interface PostingList {
+  cursor: PostingCursor;
+  start: number;
+  end: number;
+  /** Add to the cursor's document numbers for the index's. */
+  base: number;
+  /** Live documents of this segment in the list. */
+  df: number;
 }
 
-/**
- * An opened index: its lexicons, postings, per-document columns and stored
- * documents, verified against the manifest. What the search stage reads.
- */
+/** A stem's postings and positions in one segment. */
+export interface PositionList extends PostingList {
+  positions: PositionReader;
+  positionStart: number;
+  positionEnd: number;
+}
+
+/** A term of the index with its live document frequency. */
+export interface TermCount {
+  term: string;
+  df: number;
+}
+
+/** Per-document columns of the whole index, by global document number. */
+export interface DocumentColumns {
+  titleLength: Uint32Array;
+  textLength: Uint32Array;
+  /** The index's source number (see `sources`). */
+  source: Uint32Array;
+  date: Int32Array;
+}
+
 export class IndexReader {
-  private readonly idToDoc = new Map<string, number>();
+  /** Document numbers in use, deleted ones included. */
+  readonly size: number;
+  /** Live documents. */
+  readonly documents: number;
+  readonly arrays: DocumentColumns;
+  /** One byte per document number: 1 when deleted; undefined when nothing is. */
+  readonly deleted: Uint8Array | undefined;
+  /** Source names by the index's source number; number 0 is "no source" (''). */
+  readonly sources: readonly string[];
+  readonly avgTitleLength: number;
+  readonly avgTextLength: number;
+  private readonly bases: Int32Array;
+  private distinctStems: number | undefined;
 
   constructor(
     readonly dir: string,
     /** The generation folder's name (what CURRENT named when the index was opened). */
     readonly generation: string,
     readonly manifest: Manifest,
-    readonly stems: Lexicon,
-    /** Surface forms, with their readable spellings. */
-    readonly norms: Lexicon,
-    readonly roots: Lexicon,
-    readonly postings: Buffer,
-    /** External ids in internal order. */
-    readonly ids: readonly string[],
-    readonly arrays: IndexArrays,
-    private readonly store: StoreReader,
+    readonly segments: readonly SegmentView[],
   ) {
-    for (let i = 0; i < ids.length; i++) this.idToDoc.set(ids[i], i);
+    const size = segments.reduce((a, s) => a + s.reader.documents, 0);
+    this.size = size;
+    this.bases = Int32Array.from(segments, (s) => s.base);
+    const sourceIds = new Map<string, number>([['', 0]]);
+    const arrays: DocumentColumns = { titleLength: new Uint32Array(size), textLength: new Uint32Array(size), source: new Uint32Array(size), date: new Int32Array(size) };
+    let deleted: Uint8Array | undefined;
+    let live = 0;
+    let titleWords = 0;
+    let textWords = 0;
+    for (const seg of segments) {
+      const a = seg.reader.arrays;
+      const map = seg.reader.entry.sources.map((name) => {
+        let id = sourceIds.get(name);
+        if (id === undefined) sourceIds.set(name, (id = sourceIds.size));
+        return id;
+      });
+      arrays.titleLength.set(a.titleLength, seg.base);
+      arrays.textLength.set(a.textLength, seg.base);
+      arrays.date.set(a.date, seg.base);
+      for (let d = 0; d < seg.reader.documents; d++) arrays.source[seg.base + d] = map[a.source[d]];
+      live += seg.reader.documents - seg.deletedCount;
+      titleWords += seg.reader.entry.titleWords;
+      textWords += seg.reader.entry.textWords;
+      if (seg.deletedCount) {
+        deleted ??= new Uint8Array(size);
+        for (let d = 0; d < seg.reader.documents; d++) {
+          if (seg.isDeleted(d)) {
+            deleted[seg.base + d] = 1;
+            titleWords -= a.titleLength[d];
+            textWords -= a.textLength[d];
+          }
+        }
+      }
+    }
+    this.documents = live;
+    this.arrays = arrays;
+    this.deleted = deleted;
+    this.sources = [...sourceIds.keys()];
+    // Integer sums over live documents, divided once: the same figures a fresh build computes.
+    this.avgTitleLength = titleWords / Math.max(1, live);
+    this.avgTextLength = textWords / Math.max(1, live);
   }
 
-  get documents(): number {
-    return this.ids.length;
+  /** The segment holding document `doc`, and the document's number within it. */
+  locate(doc: number): { segment: SegmentView; local: number } {
+    let lo = 0;
+    let hi = this.bases.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.bases[mid] <= doc) lo = mid;
+      else hi = mid - 1;
+    }
+    const segment = this.segments[lo];
+    return { segment, local: doc - segment.base };
   }
 
-  /** Source names by source number; number 0 is "no source" (''). */
-  get sources(): readonly string[] {
-    return this.manifest.sources;
-  }
-
-  get avgTitleLength(): number {
-    return this.manifest.avgTitleLength;
-  }
-
-  get avgTextLength(): number {
-    return this.manifest.avgTextLength;
-  }
-
-  /** The internal number of the document with external id `id`. */
+  /** The number of the live document with external id `id`. */
   docOf(id: string): number | undefined {
-    return this.idToDoc.get(id);
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const s = this.segments[i];
+      const local = s.reader.docOf(id);
+      if (local !== undefined && !s.isDeleted(local)) return s.base + local;
+    }
+    return undefined;
   }
 
-  /** A cursor over this index's posting lists. */
-  cursor(): PostingCursor {
-    return new PostingCursor(this.postings);
+  /** External id of document `doc`. */
+  idOf(doc: number): string {
+    const { segment, local } = this.locate(doc);
+    return segment.reader.ids[local];
   }
 
-  /** The stored document number `doc`; throws IndexError when its record is damaged. */
+  /** Stored document `doc`; throws IndexError when its record is damaged. */
   read(doc: number): Document {
-    return this.store.read(doc);
+    const { segment, local } = this.locate(doc);
+    return segment.reader.read(local);
+  }
+
+  /** The posting lists of `term` in namespace `ns`, one per segment holding it, in segment order. */
+  postingLists(ns: Namespace, term: string): PostingList[] {
+    return this.lists(ns, term).map(({ segment, id }) => {
+      const lex = segment.reader.lexicon(ns);
+      return { cursor: segment.cursor, start: lex.start[id], end: lex.end[id], base: segment.base, df: segment.liveDf(ns, id) };
+    });
+  }
+
+  /** The posting lists of stem `stem` with its positions, one per segment holding it. */
+  positionLists(stem: string): PositionList[] {
+    return this.lists('stems', stem).map(({ segment, id }) => {
+      const a = segment.reader.arrays;
+      return {
+        cursor: segment.reader.cursor(),
+        start: a.stemStart[id],
+        end: a.stemEnd[id],
+        base: segment.base,
+        df: segment.liveDf('stems', id),
+        positions: segment.reader.positionReader(),
+        positionStart: a.stemPosStart[id],
+        positionEnd: a.stemPosEnd[id],
+      };
+    });
+  }
+
+  /** The segments holding `term` in namespace `ns`, with its id in each. */
+  private lists(ns: Namespace, term: string): TermList[] {
+    const out: TermList[] = [];
+    for (const segment of this.segments) {
+      const id = segment.reader.lexicon(ns).id(term);
+      if (id >= 0) out.push({ segment, id });
+    }
+    return out;
+  }
+
+  /** Live documents holding `term`. */
+  df(ns: Namespace, term: string): number {
+    return dfOf(ns, this.lists(ns, term));
+  }
+
+  /**
+   * The `limit` terms starting with `prefix` held by the most live documents,
+   * most first (ties in term order).
+   */
+  topByPrefix(ns: Namespace, prefix: string, limit: number): TermCount[] {
+    if (this.segments.length === 1 && this.segments[0].deletedCount === 0) {
+      const lex = this.segments[0].reader.lexicon(ns);
+      return lex.topByPrefix(prefix, limit).map((id) => ({ term: lex.terms[id], df: lex.df[id] }));
+    }
+    const counts = new Map<string, number>();
+    for (const s of this.segments) {
+      const lex = s.reader.lexicon(ns);
+      const [lo, hi] = lex.prefixRange(prefix);
+      for (let id = lo; id < hi; id++) counts.set(lex.terms[id], (counts.get(lex.terms[id]) ?? 0) + s.liveDf(ns, id));
+    }
+    return [...counts]
+      .filter(([, df]) => df > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, limit)
+      .map(([term, df]) => ({ term, df }));
+  }
+
+  /** Terms within `maxEdits` edits of `word` that live documents hold, with their distance. */
+  fuzzy(ns: Namespace, word: string, maxEdits: number): (TermCount & { distance: number })[] {
+    const found = new Map<string, number>();
+    for (const s of this.segments) for (const [id, distance] of s.reader.lexicon(ns).fuzzy(word, maxEdits)) found.set(s.reader.lexicon(ns).terms[id], distance);
+    const out: (TermCount & { distance: number })[] = [];
+    for (const [term, distance] of found) {
+      const df = this.df(ns, term);
+      if (df > 0) out.push({ term, df, distance });
+    }
+    return out;
+  }
+
+  /** How a term reads best: the spelling recorded by the first segment whose live documents hold it. */
+  readable(ns: Namespace, term: string): string {
+    for (const { segment, id } of this.lists(ns, term)) if (segment.liveDf(ns, id) > 0) return segment.reader.lexicon(ns).readable(id);
+    return term;
+  }
+
+  /** Distinct stems across segments (computed once). */
+  get stemCount(): number {
+    if (this.distinctStems === undefined) {
+      if (this.segments.length === 1) this.distinctStems = this.segments[0].reader.stems.size;
+      else {
+        const all = new Set<string>();
+        for (const s of this.segments) for (const t of s.reader.stems.terms) all.add(t);
+        this.distinctStems = all.size;
+      }
+    }
+    return this.distinctStems;
   }
 
   close(): void {
-    this.store.close();
+    for (const s of this.segments) s.reader.release();
   }
 }
 
-export async function openIndexReader(dir: string, analyzer: Analyzer = new Analyzer()): Promise<IndexReader> {
+function dfOf(ns: Namespace, lists: readonly TermList[]): number {
+  let df = 0;
+  for (const l of lists) df += l.segment.liveDf(ns, l.id);
+  return df;
+}
+
+export interface OpenOptions {
+  analyzer?: Analyzer;
+  /** An index of the same folder opened before: its segments still in the new generation are reused, not read again. */
+  previous?: IndexReader;
+}
+
+export async function openIndexReader(dir: string, options: OpenOptions | Analyzer = {}): Promise<IndexReader> {
+  const { analyzer = new Analyzer(), previous } = options instanceof Analyzer ? { analyzer: options } : options;
   const { genDir, manifest } = readManifest(dir);
   if (manifest.format !== FORMAT_VERSION) {
     throw new IndexError(`index at ${dir} has format ${manifest.format}, this fahras reads format ${FORMAT_VERSION}; ${REBUILD}`);
   }
+  verifyManifest(dir, manifest);
   if (manifest.analyzerVersion !== ANALYZER_VERSION) {
     throw new IndexError(`index at ${dir} was built by analyzer ${manifest.analyzerVersion}, this is ${ANALYZER_VERSION}; ${REBUILD}`);
   }
   if (manifest.settingsHash !== settingsHash(analyzer)) {
     throw new IndexError(`index at ${dir} was built with other analysis settings (${manifest.settingsHash}); ${REBUILD}`);
   }
+  const reusable = new Map(previous?.segments.map((s) => [s.reader.identity, s.reader]) ?? []);
+  const opened: SegmentReader[] = [];
   try {
-    const [arraysBuf, lexBuf, displayBuf, idsBuf, postings, storeDict] = await Promise.all(
-      [ARRAYS_FILE, LEXICON_FILE, DISPLAY_FILE, IDS_FILE, POSTINGS_FILE, STORE_DICT_FILE].map((f) => readChecked(genDir, manifest, f)),
-    );
-    const a = unpackArrays(arraysBuf, manifest.arrays);
-    const lex = readLines(lexBuf);
-    const termCount = manifest.stemTerms + manifest.normTerms + manifest.rootTerms;
-    if (lex.length !== termCount) throw new IndexError(`index at ${dir} is damaged: the lexicon has ${lex.length} terms, expected ${termCount}; ${REBUILD}`);
-    const normDisplay = readLines(displayBuf);
-    if (normDisplay.length !== manifest.normTerms) throw new IndexError(`index at ${dir} is damaged: ${DISPLAY_FILE} has ${normDisplay.length} lines, expected ${manifest.normTerms}; ${REBUILD}`);
-    const ids = JSON.parse(idsBuf.toString('utf8')) as string[];
-    if (!Array.isArray(ids) || ids.length !== manifest.documents) throw new IndexError(`index at ${dir} is damaged: ${IDS_FILE} does not hold ${manifest.documents} ids; ${REBUILD}`);
-    const s = manifest.stemTerms;
-    const n = manifest.normTerms;
-    const storePath = join(genDir, STORE_FILE);
-    if (!existsSync(storePath)) throw new IndexError(`index at ${dir} is incomplete: ${STORE_FILE} is missing; ${REBUILD}`);
-    const storeFd = openSync(storePath, 'r');
-    if (fstatSync(storeFd).size !== manifest.files[STORE_FILE]?.bytes) {
-      closeSync(storeFd);
-      throw new IndexError(`index at ${dir} is damaged: ${STORE_FILE} has the wrong size (truncated?); ${REBUILD}`);
+    const views: SegmentView[] = [];
+    let base = 0;
+    for (const entry of manifest.segments) {
+      const reader = reusable.get(identityOf(entry))?.retain() ?? (await openSegment(dir, genDir, entry));
+      opened.push(reader);
+      views.push(new SegmentView(reader, base, await readDeletes(dir, genDir, entry)));
+      base += reader.documents;
     }
-    const lengths: [string, number, number][] = [
-      ['stemDf', a.stemDf.length, s],
-      ['stemStart', a.stemStart.length, s],
-      ['stemEnd', a.stemEnd.length, s],
-      ['normDf', a.normDf.length, n],
-      ['normStart', a.normStart.length, n],
-      ['normEnd', a.normEnd.length, n],
-      ['rootDf', a.rootDf.length, manifest.rootTerms],
-      ['rootStart', a.rootStart.length, manifest.rootTerms],
-      ['rootEnd', a.rootEnd.length, manifest.rootTerms],
-      ['titleLength', a.titleLength.length, ids.length],
-      ['textLength', a.textLength.length, ids.length],
-      ['source', a.source.length, ids.length],
-      ['date', a.date.length, ids.length],
-      ['storeOffset', a.storeOffset.length, ids.length + 1],
-    ];
-    for (const [name, got, want] of lengths) {
-      if (got !== want) {
-        closeSync(storeFd);
-        throw new IndexError(`index at ${dir} is damaged: array ${name} holds ${got} values, expected ${want}; ${REBUILD}`);
-      }
-    }
-    const store = new StoreReader(storeFd, storeDict, a.storeOffset, (doc) => new IndexError(`index at ${dir} is damaged: document ${ids[doc]} cannot be read from ${STORE_FILE}; ${REBUILD}`));
-    return new IndexReader(
-      dir,
-      basename(genDir),
-      manifest,
-      new Lexicon(lex.slice(0, s), a.stemDf, a.stemStart, a.stemEnd),
-      new Lexicon(lex.slice(s, s + n), a.normDf, a.normStart, a.normEnd, normDisplay),
-      new Lexicon(lex.slice(s + n), a.rootDf, a.rootStart, a.rootEnd),
-      postings,
-      ids,
-      a,
-      store,
-    );
+    const index = new IndexReader(dir, basename(genDir), manifest, views);
+    if (index.documents !== manifest.documents) throw new IndexError(`index at ${dir} is damaged: its segments hold ${index.documents} live documents, the manifest says ${manifest.documents}; ${REBUILD}`);
+    return index;
   } catch (e) {
+    for (const r of opened) r.release();
     if (e instanceof IndexError) throw e;
     throw new IndexError(`index at ${dir} is damaged (${(e as Error).message}); ${REBUILD}`);
   }
 }
+
+export { NAMESPACES };

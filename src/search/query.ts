@@ -3,6 +3,7 @@
  * -excluded, prefix*. Anything else is text: a query never fails to parse.
  */
 import type { Analyzer } from '../analysis/pipeline.js';
+import { MAX_PHRASE_SPAN } from '../index/positions.js';
 
 /** One analyzed query word. */
 export interface QueryWord {
@@ -31,7 +32,7 @@ export interface ParsedQuery {
 }
 
 const MIN_PREFIX = 2;
-/** Phrases checked against document text per query; each costs reading the candidates. */
+/** Phrases matched per query; each costs walking its words' postings. */
 export const MAX_PHRASES = 8;
 
 /** A search request the library cannot run as given (bad paging or filter values). */
@@ -75,8 +76,8 @@ export function parseQuery(raw: string, analyzer: Analyzer): ParsedQuery {
       const first = content[0].position;
       const words = content.map((t) => ({ stem: t.stem, offset: t.position - first }));
       const key = JSON.stringify(words);
-      // The same phrase twice adds nothing; past MAX_PHRASES, phrases count as plain words.
-      if (!phraseKeys.has(key) && q.phrases.length < MAX_PHRASES) {
+      // The same phrase twice adds nothing; past MAX_PHRASES, and beyond MAX_PHRASE_SPAN words, phrases count as plain words.
+      if (!phraseKeys.has(key) && q.phrases.length < MAX_PHRASES && words[words.length - 1].offset <= MAX_PHRASE_SPAN) {
         phraseKeys.add(key);
         q.phrases.push({ words, text: item.text });
       }

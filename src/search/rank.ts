@@ -15,9 +15,7 @@
  * reused across queries. Every word and prefix of a query is scored, however
  * many there are.
  */
-import type { IndexReader } from '../index/open.js';
-import type { Lexicon } from '../index/lexicon.js';
-import type { IndexArrays } from '../index/arrays.js';
+import type { IndexReader, Namespace } from '../index/open.js';
 import { NO_DATE } from '../index/dates.js';
 import { PLAIN_FREQUENCY, textFrequency, titleFrequency, type PostingCursor } from '../index/postings.js';
 import type { ParsedQuery } from './query.js';
@@ -80,8 +78,8 @@ export function idf(n: number, df: number): number {
 
 /** One term's share of a query: its postings, its weight, and the query item it stands for. */
 interface Clause {
-  lex: Lexicon;
-  term: number;
+  ns: Namespace;
+  term: string;
   weight: number;
   /** Number of the required item (word or prefix) this clause counts for, or -1. */
   item: number;
@@ -92,14 +90,12 @@ interface Plan {
   clauses: Clause[];
   /** Required items a document must hold (words with mode=all or in a phrase; prefixes with mode=all). */
   required: number;
-  /** Stem ids whose documents are excluded. */
-  excluded: number[];
+  /** Stems whose documents are excluded. */
+  excluded: string[];
 }
 
-/** What ranking reads of an index: lexicons, postings, per-document lengths, sources and dates. */
-export interface RankedIndex extends Pick<IndexReader, 'documents' | 'stems' | 'norms' | 'roots' | 'avgTitleLength' | 'avgTextLength' | 'sources' | 'cursor'> {
-  arrays: Pick<IndexArrays, 'titleLength' | 'textLength' | 'source' | 'date'>;
-}
+/** What ranking reads of an index: posting lists and live statistics, per-document lengths, sources, dates and deletions. */
+export type RankedIndex = Pick<IndexReader, 'size' | 'documents' | 'arrays' | 'deleted' | 'sources' | 'avgTitleLength' | 'avgTextLength' | 'postingLists' | 'topByPrefix'>;
 
 /** Reusable per-document scratch space, sized to the index. */
 export class Ranker {
@@ -113,7 +109,6 @@ export class Ranker {
   private readonly textNorm: Float32Array;
   /** tf/(tf+k1) of one text occurrence and none in the title, per document. */
   private readonly plainScore: Float64Array;
-  private readonly cursor: PostingCursor;
   private epoch = 0;
   private nTouched = 0;
 
@@ -121,7 +116,7 @@ export class Ranker {
     private readonly index: RankedIndex,
     readonly params: RankParams = DEFAULT_RANK_PARAMS,
   ) {
-    const n = index.documents;
+    const n = index.size;
     this.acc = new Float64Array(n);
     this.held = new Uint16Array(n);
     this.lastItem = new Int32Array(n);
@@ -130,7 +125,6 @@ export class Ranker {
     this.touched = new Int32Array(n);
     this.titleNorm = new Float32Array(n);
     this.textNorm = new Float32Array(n);
-    this.cursor = index.cursor();
     const { titleLength, textLength } = index.arrays;
     for (let d = 0; d < n; d++) {
       this.titleNorm[d] = 1 - params.bTitle + (params.bTitle * titleLength[d]) / Math.max(index.avgTitleLength, 1e-9);
@@ -140,10 +134,6 @@ export class Ranker {
     }
   }
 
-  /** Surface-form terms starting with `prefix`, most frequent first. */
-  expandPrefix(prefix: string, limit: number): number[] {
-    return this.index.norms.topByPrefix(prefix, limit);
-  }
 
   rank(req: RankRequest): RankResult {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
@@ -155,45 +145,49 @@ export class Ranker {
 
   /** The clauses of a query: which postings to score, with what weight, for which required item. */
   private plan(q: ParsedQuery, all: boolean): Plan {
-    const { stems, norms, roots } = this.index;
     const p = this.params;
     const clauses: Clause[] = [];
-    const add = (lex: Lexicon, term: string, weight: number, item: number) => {
-      const id = weight > 0 ? lex.id(term) : -1;
-      if (id >= 0) clauses.push({ lex, term: id, weight, item });
+    const add = (ns: Namespace, term: string, weight: number, item: number) => {
+      if (weight > 0) clauses.push({ ns, term, weight, item });
     };
     // Phrase words are always required; plain words and prefixes only with mode=all.
     const inPhrase = q.phrases.length ? new Set(q.phrases.flatMap((ph) => ph.words.map((w) => w.stem))) : undefined;
     let required = 0;
     for (const w of q.words) {
       const item = all || inPhrase?.has(w.stem) ? required++ : -1;
-      add(stems, w.stem, 1, item);
-      add(norms, w.norm, p.normWeight, item);
-      for (const alt of w.alternates) add(stems, alt, p.alternateWeight, item);
-      add(roots, w.root, p.rootWeight, item);
+      add('stems', w.stem, 1, item);
+      add('norms', w.norm, p.normWeight, item);
+      for (const alt of w.alternates) add('stems', alt, p.alternateWeight, item);
+      add('roots', w.root, p.rootWeight, item);
     }
     for (const prefix of q.prefixes) {
       const item = all ? required++ : -1;
-      for (const t of this.expandPrefix(prefix, p.maxPrefixExpansions)) clauses.push({ lex: norms, term: t, weight: 1, item });
+      for (const t of this.index.topByPrefix('norms', prefix, p.maxPrefixExpansions)) add('norms', t.term, 1, item);
     }
-    const excluded = q.excluded.map((e) => stems.id(e)).filter((t) => t >= 0);
-    return { clauses, required, excluded };
+    return { clauses, required, excluded: q.excluded };
   }
 
   /**
-   * Adds one clause's BM25F contribution to every document in its postings.
-   * A single text occurrence, three postings in four, takes its saturated
-   * score from a per-document table.
+   * Adds one clause's BM25F contribution to every document in its postings,
+   * segment by segment, weighted by the term's idf over the live documents
+   * of the whole index. A single text occurrence, three postings in four,
+   * takes its saturated score from a per-document table.
    */
   private accumulate(c: Clause): void {
+    const lists = this.index.postingLists(c.ns, c.term);
+    let df = 0;
+    for (const l of lists) df += l.df;
+    if (df === 0) return;
+    const w = c.weight * idf(this.index.documents, df) * (this.params.k1 + 1);
+    for (const l of lists) this.accumulateList(l.cursor.reset(l.start, l.end), l.base, w, c.item);
+  }
+
+  private accumulateList(cur: PostingCursor, base: number, w: number, item: number): void {
     const { k1, titleWeight } = this.params;
-    const w = c.weight * idf(this.index.documents, c.lex.df[c.term]) * (k1 + 1);
     const { acc, held, lastItem, stamp, touched, titleNorm, textNorm, plainScore, epoch } = this;
-    const item = c.item;
-    const cur = this.cursor.reset(c.lex.start[c.term], c.lex.end[c.term]);
     let nTouched = this.nTouched;
     while (cur.next()) {
-      const doc = cur.doc;
+      const doc = base + cur.doc;
       const f = cur.freq;
       let score: number;
       if (f === PLAIN_FREQUENCY) score = plainScore[doc];
@@ -216,11 +210,12 @@ export class Ranker {
     this.nTouched = nTouched;
   }
 
-  /** Marks every document holding stem `term` in `into`. */
-  private docsOf(term: number, into: Set<number>): void {
-    const stems = this.index.stems;
-    const cur = this.cursor.reset(stems.start[term], stems.end[term]);
-    while (cur.next()) into.add(cur.doc);
+  /** Marks every document holding stem `stem` in `into`. */
+  private docsOf(stem: string, into: Set<number>): void {
+    for (const l of this.index.postingLists('stems', stem)) {
+      const cur = l.cursor.reset(l.start, l.end);
+      while (cur.next()) into.add(l.base + cur.doc);
+    }
   }
 
   /** The documents that qualify, counted by source, the best k in order. */
@@ -229,8 +224,9 @@ export class Ranker {
     for (const t of plan.excluded) this.docsOf(t, banned);
     const { source, fromDay, toDay } = req.filters;
     const { date, source: sources } = this.index.arrays;
+    const deleted = this.index.deleted;
     const phrases = req.query.phrases.length > 0 && req.verify !== undefined;
-    const filtered = banned.size > 0 || fromDay !== undefined || toDay !== undefined || phrases;
+    const filtered = deleted !== undefined || banned.size > 0 || fromDay !== undefined || toDay !== undefined || phrases;
     const heapDocs: number[] = [];
     const heapScores: number[] = [];
     const perSource = new Uint32Array(this.index.sources.length);
@@ -242,6 +238,7 @@ export class Ranker {
       const doc = touched[i];
       if (held[doc] !== need) continue;
       if (filtered) {
+        if (deleted && deleted[doc]) continue;
         if (banned.size && banned.has(doc)) continue;
         if (fromDay !== undefined && !(date[doc] >= fromDay)) continue;
         if (toDay !== undefined && (date[doc] === NO_DATE || date[doc] > toDay)) continue;

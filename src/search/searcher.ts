@@ -3,12 +3,13 @@
  * page of documents → snippets. Also suggestions, documents and stats.
  */
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
-import { openIndexReader, type IndexReader } from '../index/open.js';
+import { openIndexReader, type IndexReader, type TermCount } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, Ranker, type RankFilters, type RankParams } from './rank.js';
 import { markup, matcherFor, matchSpans, snippet } from './highlight.js';
+import { phraseMatches } from './phrases.js';
 import type { Hit, IndexStats, SearchOptions, SearchResult, Span, StoredDocument, Suggestion } from './types.js';
 
 export interface HighlightedDocument {
@@ -31,7 +32,7 @@ function elapsed(t0: number): number {
 export class Searcher {
   readonly analyzer: Analyzer;
   private readonly ranker: Ranker;
-  private readonly shortPrefixes = new Map<string, number[]>();
+  private readonly shortPrefixes = new Map<string, TermCount[]>();
 
   constructor(
     readonly index: IndexReader,
@@ -75,14 +76,6 @@ export class Searcher {
     return out;
   }
 
-  /** True when the document's text holds every phrase of the query, word after word. */
-  private phrasesMatch(q: ParsedQuery, doc: number): boolean {
-    const d = this.readDocument(doc);
-    // Each field is analysed once, whatever the number of phrases.
-    const fields = [d.title, d.text].map((f) => stemsByPosition(this.analyzer, f));
-    return q.phrases.every((ph) => fields.some((field) => hasPhrase(field, ph.words)));
-  }
-
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const t0 = performance.now();
     const limit = opts.limit ?? 10;
@@ -93,12 +86,14 @@ export class Searcher {
     const filters = this.filtersFor(opts);
     const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
     if (isEmptyQuery(q)) return { ...empty, took_ms: elapsed(t0) };
+    // Phrases are matched from positions, for every document at once.
+    const phrased = q.phrases.length ? phraseMatches(this.index, q.phrases) : undefined;
     const r = this.ranker.rank({
       query: q,
       all: opts.mode === 'all',
       filters: filters ?? {},
       k: offset + limit,
-      verify: q.phrases.length ? (doc) => this.phrasesMatch(q, doc) : undefined,
+      verify: phrased && ((doc) => phrased[doc] === 1),
     });
     const facets: Record<string, number> = {};
     for (const [sid, n] of r.sourceCounts) facets[this.index.sources[sid] || NO_SOURCE] = n;
@@ -108,7 +103,7 @@ export class Searcher {
     const hits: Hit[] = [];
     for (let i = offset; i < r.docs.length; i++) {
       const doc = r.docs[i];
-      const id = this.index.ids[doc];
+      const id = this.index.idOf(doc);
       if (!withSnippets) {
         hits.push({ id, score: r.scores[i], title: '', titleHighlighted: '', snippet: '', highlights: { title: [], text: [] }, metadata: {} });
         continue;
@@ -153,23 +148,23 @@ export class Searcher {
     const head = m[1];
     const norm = this.analyzer.normalize(m[2]).replace(/[^\p{L}\p{N}]/gu, '');
     if (!norm) return [];
-    const terms = this.completions(norm).slice(0, limit);
-    const { norms } = this.index;
-    return terms.map((t) => {
-      const term = norms.readable(t);
-      return { term, query: head + term, count: norms.df[t] };
-    });
+    return this.completions(norm)
+      .slice(0, limit)
+      .map((t) => {
+        const term = this.index.readable('norms', t.term);
+        return { term, query: head + term, count: t.df };
+      });
   }
 
   /**
    * The most frequent surface forms starting with `prefix`. One- and two-letter
    * prefixes span a large part of the lexicon, so their answers are kept.
    */
-  private completions(prefix: string): number[] {
-    if (prefix.length > 2) return this.ranker.expandPrefix(prefix, MAX_SUGGESTIONS);
+  private completions(prefix: string): TermCount[] {
+    if (prefix.length > 2) return this.index.topByPrefix('norms', prefix, MAX_SUGGESTIONS);
     let c = this.shortPrefixes.get(prefix);
     if (!c) {
-      c = this.ranker.expandPrefix(prefix, MAX_SUGGESTIONS);
+      c = this.index.topByPrefix('norms', prefix, MAX_SUGGESTIONS);
       this.shortPrefixes.set(prefix, c);
     }
     return c;
@@ -181,7 +176,7 @@ export class Searcher {
     const fixed: string[] = [];
     let changed = false;
     for (const w of q.words) {
-      if (this.index.stems.id(w.stem) >= 0) {
+      if (this.index.df('stems', w.stem) > 0) {
         fixed.push(w.norm);
         continue;
       }
@@ -195,31 +190,29 @@ export class Searcher {
     return this.ranker.rank({ query: parseQuery(suggestion, this.analyzer), all: false, filters: {}, k: 0 }).total > 0 ? suggestion : undefined;
   }
 
-  /** The readable spelling of the most frequent surface form within one or two edits of `norm`. */
+  /** The readable spelling of the most frequent surface form within one or two edits of `norm` (ties: the nearer, then term order). */
   private nearest(norm: string): string | undefined {
     if (norm.length < 3) return undefined;
-    const { norms } = this.index;
-    let best: number | undefined;
-    let bestDist = Infinity;
-    for (const [i, dist] of norms.fuzzy(norm, norm.length <= 4 ? 1 : 2)) {
-      if (dist < bestDist || (dist === bestDist && norms.df[i] > norms.df[best!])) {
-        best = i;
-        bestDist = dist;
-      }
-    }
-    return best === undefined ? undefined : norms.readable(best);
+    const found = this.index.fuzzy('norms', norm, norm.length <= 4 ? 1 : 2);
+    found.sort((a, b) => a.distance - b.distance || b.df - a.df || (a.term < b.term ? -1 : 1));
+    return found.length ? this.index.readable('norms', found[0].term) : undefined;
   }
 
   stats(): IndexStats {
     const m = this.index.manifest;
+    let bytes = 0;
+    for (const s of m.segments) {
+      for (const f of Object.values(s.files)) bytes += f.bytes;
+      bytes += s.deletes?.bytes ?? 0;
+    }
     return {
       documents: m.documents,
-      terms: m.stemTerms,
+      terms: this.index.stemCount,
       builtAt: m.builtAt,
       buildSeconds: m.buildSeconds,
       analyzerVersion: m.analyzerVersion ?? ANALYZER_VERSION,
       formatVersion: m.format ?? FORMAT_VERSION,
-      bytes: Object.values(m.files).reduce((a, f) => a + f.bytes, 0),
+      bytes,
     };
   }
 
@@ -228,29 +221,12 @@ export class Searcher {
   }
 }
 
-/** Whether the words of a phrase occur in `text` at the same relative positions. */
-export function containsPhrase(analyzer: Analyzer, text: string, words: { stem: string; offset: number }[]): boolean {
-  return hasPhrase(stemsByPosition(analyzer, text), words);
-}
-
-/** The stem at each word position of a text (stop words included), as `analyze` numbers them. */
-function stemsByPosition(analyzer: Analyzer, text: string): string[] {
-  const at: string[] = [];
-  analyzer.scan(text, (_start, _end, w) => {
-    for (let i = 0; i < w.readings; i++) at.push(w.stem(i));
-  });
-  return at;
-}
-
-function hasPhrase(at: string[], words: { stem: string; offset: number }[]): boolean {
-  for (let position = 0; position < at.length; position++) {
-    if (at[position] !== words[0].stem) continue;
-    if (words.every((w) => at[position + w.offset] === w.stem)) return true;
-  }
-  return false;
-}
-
-export async function openIndex(dir: string, analyzer?: Analyzer, params?: RankParams): Promise<Searcher> {
-  const a = analyzer ?? new Analyzer();
-  return new Searcher(await openIndexReader(dir, a), a, params);
+/**
+ * Opens the index in `dir` for searching. `previous`, a Searcher of the same
+ * folder, lends the segments the new generation still holds, so reopening
+ * after a small update reads only what changed.
+ */
+export async function openIndex(dir: string, analyzer?: Analyzer, params?: RankParams, previous?: Searcher): Promise<Searcher> {
+  const a = analyzer ?? previous?.analyzer ?? new Analyzer();
+  return new Searcher(await openIndexReader(dir, { analyzer: a, previous: previous?.index }), a, params);
 }

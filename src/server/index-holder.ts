@@ -131,7 +131,7 @@ export class IndexHolder {
     await new Promise((r) => setImmediate(r));
     let searcher: Searcher;
     try {
-      searcher = await openIndex(this.dir);
+      searcher = await openIndex(this.dir, undefined, undefined, this.live?.searcher);
     } catch (e) {
       this.failed = before;
       if (rethrow) throw e;

@@ -8,6 +8,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, trun
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/index/format.js';
+import { writeManifest } from '../../src/index/manifest.js';
 import { buildFixtureIndex, ROOT, type TempIndex } from '../helpers/server.js';
 import { errorLines, expectNoStack, fahras, requireBuilt, spawnServer } from './helpers.js';
 
@@ -17,11 +19,20 @@ const SEEDS = join(ROOT, 'seeds');
 const SEED_DOCS = readdirSync(SEEDS).length;
 
 const genDir = (index: string) => join(index, readFileSync(join(index, 'CURRENT'), 'utf8').trim());
-const editManifest = (index: string, edit: (m: Record<string, unknown>) => unknown) => {
+/** A valid-JSON edit of the manifest, as a hand would make it: its checksum no longer matches. */
+const editManifest = (index: string, edit: (m: Manifest) => unknown) => {
   const p = join(genDir(index), 'manifest.json');
-  const m = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+  const m = JSON.parse(readFileSync(p, 'utf8')) as Manifest;
   writeFileSync(p, JSON.stringify(edit(m) ?? m));
 };
+/** The manifest another fahras (or a broken writer) would write: edited, with a checksum to match. */
+const rewriteManifest = (index: string, edit: (m: Manifest) => unknown) => {
+  const { checksum: _, ...body } = JSON.parse(readFileSync(join(genDir(index), 'manifest.json'), 'utf8')) as Manifest;
+  writeManifest(genDir(index), (edit(body as Manifest) ?? body) as Manifest);
+};
+const segment = (m: Manifest) => m.segments[0];
+/** A file of the index's (first) segment. */
+const seg = (index: string, file: string) => join(genDir(index), `s1.${file}`);
 const flipByte = (file: string, at = 0.5) => {
   const b = readFileSync(file);
   const i = Math.floor(b.length * at);
@@ -32,25 +43,30 @@ const halve = (file: string) => truncateSync(file, Math.floor(readFileSync(file)
 
 /** How each index is damaged, and what the one-line message must say. */
 const DAMAGE: [string, (index: string) => void, RegExp][] = [
-  ['postings.bin truncated', (i) => halve(join(genDir(i), 'postings.bin')), /postings\.bin has \d+ bytes, expected \d+ \(truncated\?\)/],
-  ['arrays.bin truncated', (i) => halve(join(genDir(i), 'arrays.bin')), /arrays\.bin has \d+ bytes/],
-  ['store.bin truncated', (i) => halve(join(genDir(i), 'store.bin')), /store\.bin has the wrong size/],
-  ['store.bin emptied', (i) => truncateSync(join(genDir(i), 'store.bin'), 0), /store\.bin has the wrong size/],
-  ['a flipped byte in lexicon.txt', (i) => flipByte(join(genDir(i), 'lexicon.txt')), /lexicon\.txt does not match its checksum/],
-  ['a flipped byte in arrays.bin', (i) => flipByte(join(genDir(i), 'arrays.bin'), 0.1), /arrays\.bin does not match its checksum/],
-  ['a flipped byte in ids.json', (i) => flipByte(join(genDir(i), 'ids.json'), 0.2), /ids\.json does not match its checksum/],
-  ['ids.json missing', (i) => rmSync(join(genDir(i), 'ids.json')), /ids\.json is missing/],
-  ['store.bin missing', (i) => rmSync(join(genDir(i), 'store.bin')), /store\.bin is missing/],
+  ['postings.bin truncated', (i) => halve(seg(i, 'postings.bin')), /postings\.bin has \d+ bytes, expected \d+ \(truncated\?\)/],
+  ['positions.bin truncated', (i) => halve(seg(i, 'positions.bin')), /positions\.bin has \d+ bytes/],
+  ['arrays.bin truncated', (i) => halve(seg(i, 'arrays.bin')), /arrays\.bin has \d+ bytes/],
+  ['store.bin truncated', (i) => halve(seg(i, 'store.bin')), /store\.bin has the wrong size/],
+  ['store.bin emptied', (i) => truncateSync(seg(i, 'store.bin'), 0), /store\.bin has the wrong size/],
+  ['a flipped byte in lexicon.txt', (i) => flipByte(seg(i, 'lexicon.txt')), /lexicon\.txt does not match its checksum/],
+  ['a flipped byte in arrays.bin', (i) => flipByte(seg(i, 'arrays.bin'), 0.1), /arrays\.bin does not match its checksum/],
+  ['a flipped byte in positions.bin', (i) => flipByte(seg(i, 'positions.bin'), 0.3), /positions\.bin does not match its checksum/],
+  ['a flipped byte in ids.json', (i) => flipByte(seg(i, 'ids.json'), 0.2), /ids\.json does not match its checksum/],
+  ['ids.json missing', (i) => rmSync(seg(i, 'ids.json')), /ids\.json is missing/],
+  ['store.bin missing', (i) => rmSync(seg(i, 'store.bin')), /store\.bin is missing/],
   ['manifest.json missing', (i) => rmSync(join(genDir(i), 'manifest.json')), /manifest\.json is missing/],
-  ['manifest.json not JSON', (i) => writeFileSync(join(genDir(i), 'manifest.json'), '{"format": 4, '), /manifest\.json is not valid JSON/],
+  ['manifest.json not JSON', (i) => writeFileSync(join(genDir(i), 'manifest.json'), '{"format": 5, '), /manifest\.json is not valid JSON/],
   ['manifest.json truncated to nothing', (i) => truncateSync(join(genDir(i), 'manifest.json'), 0), /manifest\.json is not valid JSON/],
   ['manifest.json is null', (i) => writeFileSync(join(genDir(i), 'manifest.json'), 'null'), /not an index manifest/],
   ['a foreign format version', (i) => editManifest(i, (m) => ({ ...m, format: 99 })), /has format 99, this fahras reads format \d+/],
-  ['a foreign analyzer version', (i) => editManifest(i, (m) => ({ ...m, analyzerVersion: 999 })), /built by analyzer 999/],
-  ['other analysis settings', (i) => editManifest(i, (m) => ({ ...m, settingsHash: 'deadbeef' })), /other analysis settings/],
-  ['a manifest whose arrays run past the end', (i) => editManifest(i, (m) => ({ ...m, arrays: (m.arrays as { length: number }[]).map((a) => ({ ...a, length: a.length * 1000 })) })), /damaged/],
-  ['a manifest without its file list', (i) => editManifest(i, (m) => ({ ...m, files: null })), /damaged/],
-  ['a manifest with the wrong document count', (i) => editManifest(i, (m) => ({ ...m, documents: 7 })), /damaged/],
+  ['a foreign analyzer version', (i) => rewriteManifest(i, (m) => ({ ...m, analyzerVersion: 999 })), /built by analyzer 999/],
+  ['other analysis settings', (i) => rewriteManifest(i, (m) => ({ ...m, settingsHash: 'deadbeef' })), /other analysis settings/],
+  ['a hand edit of the manifest that keeps it valid JSON', (i) => editManifest(i, (m) => void (segment(m).sources = segment(m).sources.reverse())), /manifest\.json does not match its checksum/],
+  ['a hand edit of the document count', (i) => editManifest(i, (m) => ({ ...m, documents: 7 })), /manifest\.json does not match its checksum/],
+  ['a manifest whose arrays run past the end', (i) => rewriteManifest(i, (m) => void (segment(m).arrays = segment(m).arrays.map((a) => ({ ...a, length: a.length * 1000 })))), /damaged/],
+  ['a manifest without its file list', (i) => rewriteManifest(i, (m) => void (segment(m).files = null as never)), /damaged/],
+  ['a manifest with the wrong document count', (i) => rewriteManifest(i, (m) => ({ ...m, documents: 7 })), /damaged/],
+  ['a manifest without its segments', (i) => rewriteManifest(i, (m) => ({ ...m, segments: 'none' })), /damaged/],
   ['CURRENT naming a missing generation', (i) => writeFileSync(join(i, 'CURRENT'), 'gen-20990101-000000000-gone\n'), /manifest\.json is missing/],
   ['CURRENT naming a path outside', (i) => writeFileSync(join(i, 'CURRENT'), '../../etc\n'), /CURRENT names "\.\.\/\.\.\/etc"/],
   ['CURRENT of binary garbage', (i) => writeFileSync(join(i, 'CURRENT'), Buffer.from([0xff, 0x00, 0x1b, 0x0a])), /CURRENT names/],

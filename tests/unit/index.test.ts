@@ -7,6 +7,8 @@ import { buildIndex } from '../../src/index/build.js';
 import { DocumentLoadError, loadDocuments, type LoadProblem } from '../../src/ingest/load.js';
 import type { Document } from '../../src/ingest/document.js';
 import { IndexError } from '../../src/index/open.js';
+import type { Manifest } from '../../src/index/format.js';
+import { writeManifest } from '../../src/index/manifest.js';
 import { openIndex } from '../../src/search/searcher.js';
 
 const SEEDS = new URL('../../seeds', import.meta.url).pathname;
@@ -75,7 +77,7 @@ describe('index persistence', () => {
     expect(gens).toHaveLength(1);
     expect(readFileSync(join(base, 'CURRENT'), 'utf8').trim()).toBe(gens[0]);
     expect(names.filter((n) => n !== 'CURRENT' && !n.startsWith('gen-'))).toEqual([]);
-    for (const f of ['manifest.json', 'lexicon.txt', 'postings.bin', 'arrays.bin', 'store.bin', 'ids.json']) {
+    for (const f of ['manifest.json', 's1.lexicon.txt', 's1.postings.bin', 's1.positions.bin', 's1.arrays.bin', 's1.store.bin', 's1.ids.json']) {
       expect(existsSync(join(base, gens[0], f)), f).toBe(true);
     }
   });
@@ -159,20 +161,20 @@ describe('index persistence', () => {
 
     it('truncated postings.bin', async () => {
       const { dir, gen } = copyOfBase();
-      const p = join(dir, gen, 'postings.bin');
+      const p = join(dir, gen, 's1.postings.bin');
       truncateSync(p, Math.floor(readFileSync(p).length / 2));
       await expectIndexError(dir, /postings\.bin/);
     });
 
     it('truncated store.bin', async () => {
       const { dir, gen } = copyOfBase();
-      truncateSync(join(dir, gen, 'store.bin'), 10);
+      truncateSync(join(dir, gen, 's1.store.bin'), 10);
       await expectIndexError(dir, /store\.bin/);
     });
 
     it('a flipped byte in lexicon.txt', async () => {
       const { dir, gen } = copyOfBase();
-      const p = join(dir, gen, 'lexicon.txt');
+      const p = join(dir, gen, 's1.lexicon.txt');
       const buf = readFileSync(p);
       buf[Math.floor(buf.length / 2)] ^= 0x01;
       writeFileSync(p, buf);
@@ -181,7 +183,7 @@ describe('index persistence', () => {
 
     it('a missing postings.bin', async () => {
       const { dir, gen } = copyOfBase();
-      rmSync(join(dir, gen, 'postings.bin'));
+      rmSync(join(dir, gen, 's1.postings.bin'));
       await expectIndexError(dir, /postings\.bin/);
     });
 
@@ -198,18 +200,31 @@ describe('index persistence', () => {
       await expectIndexError(dir, /format 999/);
     });
 
+    /** Rewrites the manifest as another fahras would write it: edited, with a checksum to match. */
+    const rewrite = (dir: string, gen: string, edit: Partial<Manifest>) => {
+      const { checksum: _, ...body } = JSON.parse(readFileSync(join(dir, gen, 'manifest.json'), 'utf8')) as Manifest;
+      writeManifest(join(dir, gen), { ...body, ...edit });
+    };
+
     it('manifest of another analyzer version', async () => {
       const { dir, gen } = copyOfBase();
-      const p = join(dir, gen, 'manifest.json');
-      writeFileSync(p, JSON.stringify({ ...JSON.parse(readFileSync(p, 'utf8')), analyzerVersion: 999 }));
+      rewrite(dir, gen, { analyzerVersion: 999 });
       await expectIndexError(dir, /analyzer 999/);
     });
 
     it('manifest with other analysis settings', async () => {
       const { dir, gen } = copyOfBase();
-      const p = join(dir, gen, 'manifest.json');
-      writeFileSync(p, JSON.stringify({ ...JSON.parse(readFileSync(p, 'utf8')), settingsHash: '0000000000000000' }));
+      rewrite(dir, gen, { settingsHash: '0000000000000000' });
       await expectIndexError(dir, /settings/);
+    });
+
+    it('a manifest edited by hand, still valid JSON, does not match its checksum', async () => {
+      const { dir, gen } = copyOfBase();
+      const p = join(dir, gen, 'manifest.json');
+      const m = JSON.parse(readFileSync(p, 'utf8')) as Manifest;
+      m.segments[0].documents -= 1;
+      writeFileSync(p, JSON.stringify(m));
+      await expectIndexError(dir, /manifest\.json does not match its checksum/);
     });
   });
 });

@@ -107,6 +107,8 @@ describe('the array schema', () => {
     stemDf: Uint32Array.from({ length: 3 }, (_, i) => i + 1),
     stemStart: big ? Float64Array.from([0, 2 ** 33, 2 ** 34]) : Uint32Array.from([0, 5, 9]),
     stemEnd: compactOffsets(Float64Array.from([5, 9, 12])),
+    stemPosStart: Uint32Array.from([0, 3, 7]),
+    stemPosEnd: Uint32Array.from([3, 7, 8]),
     normDf: Uint32Array.from([4]),
     normStart: Uint32Array.from([12]),
     normEnd: Uint32Array.from([15]),
@@ -118,6 +120,7 @@ describe('the array schema', () => {
     source: new Uint32Array(n),
     date: Int32Array.from({ length: n }, (_, i) => 16_600 + i),
     storeOffset: Float64Array.from({ length: n + 1 }, (_, i) => i * 100),
+    storeCrc: Uint32Array.from({ length: n }, (_, i) => 0xdeadbeef - i),
   });
 
   it('round-trips every array in schema order, 8-byte aligned', () => {

@@ -1,0 +1,157 @@
+/**
+ * Term positions, writer and reader: where each stem occurs in each document,
+ * so phrases are matched from the index instead of by re-reading documents.
+ * Positions count every word of a document (stop words included, as the
+ * analyzer numbers them): the title's from 0, the text's from FIELD_GAP past
+ * the title's last, so no phrase (at most MAX_PHRASE_SPAN words from its
+ * first to its last) runs from title into text.
+ *
+ * positions.bin, per stem, in step with its posting list: for each posting a
+ * varint byte length, then that many bytes of varint position gaps (the first
+ * from -1). A reader skips a document's positions without decoding them.
+ */
+import { ensureIndex, Growable } from '../common/growable.js';
+import { readVarint, varintLength, writeVarint } from './varint.js';
+
+/** Positions between the title's last word and the text's first. */
+export const FIELD_GAP = 256;
+/** The longest phrase, from its first word to its last, matched as a phrase. */
+export const MAX_PHRASE_SPAN = FIELD_GAP - 1;
+
+/**
+ * Collects the positions of one namespace's terms document by document, in
+ * the order its postings are collected, and lays them out term by term.
+ */
+export class PositionsWriter {
+  private readonly occTerm = new Growable(Uint32Array, 4096);
+  private readonly occPos = new Growable(Uint32Array, 4096);
+  /** The bytes of every posting's positions, in posting (document-major) order, and where each ends. */
+  private readonly bytes = new Growable(Uint8Array, 1 << 20);
+  private readonly postingEnd = new Growable(Uint32Array, 1 << 16);
+  private slot = new Int32Array(1024).fill(-1);
+  private readonly scratch = new Growable(Uint32Array, 1024);
+
+  /** Term `term` occurs at `position` in the current document. */
+  add(term: number, position: number): void {
+    this.occTerm.push(term);
+    this.occPos.push(position);
+  }
+
+  /** Ends the current document; `touched` are its terms in the order its postings were written. */
+  endDocument(touched: readonly number[]): void {
+    const n = this.occTerm.length;
+    const terms = this.occTerm.raw;
+    const pos = this.occPos.raw;
+    for (const t of touched) if (t >= this.slot.length) this.slot = ensureIndex(this.slot, t, -1);
+    // Counting sort of the occurrences by term, keeping their (increasing) order within a term.
+    const count = new Uint32Array(touched.length + 1);
+    touched.forEach((t, i) => (this.slot[t] = i));
+    for (let o = 0; o < n; o++) count[this.slot[terms[o]] + 1]++;
+    for (let i = 1; i <= touched.length; i++) count[i] += count[i - 1];
+    this.scratch.clear();
+    this.scratch.reserve(n);
+    const sorted = this.scratch.raw;
+    const at = count.slice();
+    for (let o = 0; o < n; o++) sorted[at[this.slot[terms[o]]]++] = pos[o];
+    for (let i = 0; i < touched.length; i++) {
+      let last = -1;
+      for (let k = count[i]; k < count[i + 1]; k++) {
+        this.pushVarint(sorted[k] - last);
+        last = sorted[k];
+      }
+      this.postingEnd.push(this.bytes.length);
+      this.slot[touched[i]] = -1;
+    }
+    this.occTerm.clear();
+    this.occPos.clear();
+  }
+
+  private pushVarint(n: number): void {
+    while (n >= 0x80) {
+      this.bytes.push((n & 0x7f) | 0x80);
+      n >>>= 7;
+    }
+    this.bytes.push(n);
+  }
+
+  /**
+   * Lays the positions out term by term. `postTerm[i]` is the term of posting
+   * i (document-major, as collected); returns the file and each term's range.
+   */
+  layout(termCount: number, postTerm: Uint32Array): { bytes: Buffer; start: Float64Array; end: Float64Array } {
+    const ends = this.postingEnd.raw;
+    const src = this.bytes.raw;
+    const size = new Float64Array(termCount);
+    for (let i = 0; i < postTerm.length; i++) {
+      const len = ends[i] - (i ? ends[i - 1] : 0);
+      size[postTerm[i]] += varintLength(len) + len;
+    }
+    const cursor = new Float64Array(termCount);
+    let total = 0;
+    for (let t = 0; t < termCount; t++) {
+      cursor[t] = total;
+      total += size[t];
+    }
+    const start = Float64Array.from(cursor);
+    const bytes = Buffer.alloc(total);
+    for (let i = 0; i < postTerm.length; i++) {
+      const from = i ? ends[i - 1] : 0;
+      const len = ends[i] - from;
+      const t = postTerm[i];
+      let p = writeVarint(bytes, cursor[t], len);
+      bytes.set(src.subarray(from, ends[i]), p);
+      p += len;
+      cursor[t] = p;
+    }
+    return { bytes, start, end: cursor };
+  }
+}
+
+/**
+ * Reads one term's positions in step with its posting cursor: `reset` with
+ * the term's range, then `next()` once per posting; `read` decodes the
+ * current posting's positions when they are wanted (skipped otherwise).
+ */
+export class PositionReader {
+  private p = 0;
+  private end = 0;
+  private from = 0;
+  private to = 0;
+
+  constructor(private readonly buf: Uint8Array) {}
+
+  reset(start: number, end: number): this {
+    this.p = start;
+    this.end = end;
+    this.from = this.to = start;
+    return this;
+  }
+
+  /** Moves to the next posting's positions; false past the last. */
+  next(): boolean {
+    if (this.p >= this.end) return false;
+    const { value, next } = readVarint(this.buf, this.p);
+    this.from = next;
+    this.to = this.p = next + value;
+    return true;
+  }
+
+  /** The current posting's positions, into `out` (reset first); returns how many. */
+  read(out: Growable<Int32Array>): number {
+    out.clear();
+    let p = this.from;
+    let pos = -1;
+    const buf = this.buf;
+    while (p < this.to) {
+      let b = buf[p++];
+      let v = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) {
+        b = buf[p++];
+        v |= (b & 0x7f) << shift;
+      }
+      pos += v;
+      out.push(pos);
+    }
+    return out.length;
+  }
+}

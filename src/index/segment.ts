@@ -1,0 +1,193 @@
+/**
+ * One segment, opened: its lexicons, postings, positions, per-document arrays,
+ * ids and stored documents, each file checked against the sizes and SHA-256
+ * the manifest lists (the store by size here, by record checksum on read).
+ * Segments never change once written, so a reader is shared by every
+ * generation that holds the segment: `retain`/`release` count its users and
+ * the last release closes the store.
+ */
+import { webcrypto } from 'node:crypto';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Document } from '../ingest/document.js';
+import { unpackArrays, type IndexArrays } from './arrays.js';
+import { IndexError, REBUILD } from './errors.js';
+import { deletesFile, segmentFile, type FileRecord, type SegmentEntry, type SegmentFile } from './format.js';
+import { Lexicon, readLines } from './lexicon.js';
+import { PositionReader } from './positions.js';
+import { PostingCursor } from './postings.js';
+import { StoreReader } from './store.js';
+
+export type Namespace = 'stems' | 'norms' | 'roots';
+export const NAMESPACES: readonly Namespace[] = ['stems', 'norms', 'roots'];
+
+export class SegmentReader {
+  private refs = 1;
+  private readonly idToDoc = new Map<string, number>();
+
+  constructor(
+    readonly entry: SegmentEntry,
+    readonly stems: Lexicon,
+    /** Surface forms, with their readable spellings. */
+    readonly norms: Lexicon,
+    readonly roots: Lexicon,
+    readonly postings: Buffer,
+    readonly positions: Buffer,
+    readonly arrays: IndexArrays,
+    /** External ids in the segment's document order. */
+    readonly ids: readonly string[],
+    private readonly store: StoreReader,
+  ) {
+    for (let i = 0; i < ids.length; i++) this.idToDoc.set(ids[i], i);
+  }
+
+  get name(): string {
+    return this.entry.name;
+  }
+
+  get documents(): number {
+    return this.ids.length;
+  }
+
+  /** What makes two readers of a segment interchangeable: its name and the checksums of its files. */
+  get identity(): string {
+    return identityOf(this.entry);
+  }
+
+  lexicon(ns: Namespace): Lexicon {
+    return this[ns];
+  }
+
+  /** The segment-local number of the document with external id `id` (deleted or not). */
+  docOf(id: string): number | undefined {
+    return this.idToDoc.get(id);
+  }
+
+  cursor(): PostingCursor {
+    return new PostingCursor(this.postings);
+  }
+
+  positionReader(): PositionReader {
+    return new PositionReader(this.positions);
+  }
+
+  /** Stored document `doc`; throws IndexError when its record is damaged. */
+  read(doc: number): Document {
+    return this.store.read(doc);
+  }
+
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.refs === 0) this.store.close();
+  }
+}
+
+export function identityOf(entry: SegmentEntry): string {
+  return `${entry.name}:${Object.entries(entry.files)
+    .map(([f, r]) => `${f}=${r.sha256}`)
+    .sort()
+    .join(',')}`;
+}
+
+/** Reads a file of the generation, checking its size and checksum; hashed off the main thread. */
+export async function readChecked(dir: string, genDir: string, name: string, expect: FileRecord | undefined): Promise<Buffer> {
+  if (!expect || typeof expect.bytes !== 'number' || typeof expect.sha256 !== 'string') throw new IndexError(`index at ${dir} is incomplete: the manifest does not list ${name}; ${REBUILD}`);
+  let buf: Buffer;
+  try {
+    buf = await readFile(join(genDir, name));
+  } catch {
+    throw new IndexError(`index at ${dir} is incomplete: ${name} is missing or unreadable; ${REBUILD}`);
+  }
+  if (buf.length !== expect.bytes) throw new IndexError(`index at ${dir} is damaged: ${name} has ${buf.length} bytes, expected ${expect.bytes} (truncated?); ${REBUILD}`);
+  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', buf)).toString('hex');
+  if (digest !== expect.sha256) throw new IndexError(`index at ${dir} is damaged: ${name} does not match its checksum; ${REBUILD}`);
+  return buf;
+}
+
+/** Opens segment `entry` of the generation in `genDir` (`dir` names the index in messages). */
+export async function openSegment(dir: string, genDir: string, entry: SegmentEntry): Promise<SegmentReader> {
+  const name = (f: SegmentFile) => segmentFile(entry.name, f);
+  const damaged = (what: string) => new IndexError(`index at ${dir} is damaged: ${what}; ${REBUILD}`);
+  const files = entry.files ?? {};
+  const checked = (f: SegmentFile) => readChecked(dir, genDir, name(f), files[name(f)]);
+  const [arraysBuf, lexBuf, displayBuf, idsBuf, postings, positions, storeDict] = await Promise.all(
+    (['arrays', 'lexicon', 'display', 'ids', 'postings', 'positions', 'storeDict'] as const).map(checked),
+  );
+  let a: IndexArrays;
+  let ids: string[];
+  try {
+    a = unpackArrays(arraysBuf, entry.arrays);
+    ids = JSON.parse(idsBuf.toString('utf8')) as string[];
+  } catch (e) {
+    throw damaged(`segment ${entry.name} cannot be read (${(e as Error).message})`);
+  }
+  const lex = readLines(lexBuf);
+  const { stemTerms: s, normTerms: n, rootTerms: r, documents } = entry;
+  if (lex.length !== s + n + r) throw damaged(`the lexicon of segment ${entry.name} has ${lex.length} terms, expected ${s + n + r}`);
+  const normDisplay = readLines(displayBuf);
+  if (normDisplay.length !== n) throw damaged(`${name('display')} has ${normDisplay.length} lines, expected ${n}`);
+  if (!Array.isArray(ids) || ids.length !== documents || ids.some((id) => typeof id !== 'string')) throw damaged(`${name('ids')} does not hold ${documents} ids`);
+  const lengths: [keyof IndexArrays, number][] = [
+    ['stemDf', s],
+    ['stemStart', s],
+    ['stemEnd', s],
+    ['stemPosStart', s],
+    ['stemPosEnd', s],
+    ['normDf', n],
+    ['normStart', n],
+    ['normEnd', n],
+    ['rootDf', r],
+    ['rootStart', r],
+    ['rootEnd', r],
+    ['titleLength', documents],
+    ['textLength', documents],
+    ['source', documents],
+    ['date', documents],
+    ['storeOffset', documents + 1],
+    ['storeCrc', documents],
+  ];
+  for (const [array, want] of lengths) if (a[array].length !== want) throw damaged(`array ${array} of segment ${entry.name} holds ${a[array].length} values, expected ${want}`);
+  if (!Array.isArray(entry.sources) || a.source.some((sid) => sid >= entry.sources.length)) throw damaged(`segment ${entry.name} names sources it does not list`);
+  const storeName = name('store');
+  let storeFd: number;
+  try {
+    storeFd = openSync(join(genDir, storeName), 'r');
+  } catch {
+    throw new IndexError(`index at ${dir} is incomplete: ${storeName} is missing; ${REBUILD}`);
+  }
+  if (fstatSync(storeFd).size !== files[storeName]?.bytes || a.storeOffset[documents] !== files[storeName]?.bytes) {
+    closeSync(storeFd);
+    throw damaged(`${storeName} has the wrong size (truncated?)`);
+  }
+  const store = new StoreReader(storeFd, storeDict, a.storeOffset, a.storeCrc, (doc) => damaged(`document ${excerptId(ids[doc])} cannot be read from ${storeName} (its record does not match its checksum)`));
+  return new SegmentReader(
+    entry,
+    new Lexicon(lex.slice(0, s), a.stemDf, a.stemStart, a.stemEnd),
+    new Lexicon(lex.slice(s, s + n), a.normDf, a.normStart, a.normEnd, normDisplay),
+    new Lexicon(lex.slice(s + n), a.rootDf, a.rootStart, a.rootEnd),
+    postings,
+    positions,
+    a,
+    ids,
+    store,
+  );
+}
+
+function excerptId(id: string): string {
+  return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id);
+}
+
+/** The deletion bitmap of a segment in a generation (bit set: deleted), checked against the manifest. */
+export async function readDeletes(dir: string, genDir: string, entry: SegmentEntry): Promise<Uint8Array | undefined> {
+  const d = entry.deletes;
+  if (!d) return undefined;
+  if (d.file !== deletesFile(entry.name)) throw new IndexError(`index at ${dir} is damaged: segment ${entry.name} names deletions in ${d.file}; ${REBUILD}`);
+  const bits = await readChecked(dir, genDir, d.file, d);
+  if (bits.length !== Math.ceil(entry.documents / 8)) throw new IndexError(`index at ${dir} is damaged: ${d.file} does not cover the segment's ${entry.documents} documents; ${REBUILD}`);
+  return new Uint8Array(bits.buffer, bits.byteOffset, bits.length);
+}
