@@ -11,6 +11,7 @@ import { FORMAT_VERSION } from './format.js';
 import { writeManifest } from './manifest.js';
 import { writeSegment } from './segment-writer.js';
 import { commitGeneration, discardGeneration, newGenerationDir } from './generations.js';
+import { IndexLock } from './lock.js';
 
 /** The segment a full build writes. */
 const FIRST_SEGMENT = 's1';
@@ -49,12 +50,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const t0 = performance.now();
   const analyzer = options.analyzer ?? new Analyzer();
   mkdirSync(options.out, { recursive: true });
-  const { tmpDir, generation } = newGenerationDir(options.out);
+  const lock = await IndexLock.acquire(options.out, 'a build');
   try {
-    return await buildInto(options, analyzer, tmpDir, generation, t0);
-  } catch (e) {
-    discardGeneration(tmpDir);
-    throw e;
+    const { tmpDir, generation } = newGenerationDir(options.out);
+    try {
+      return await buildInto(options, analyzer, tmpDir, generation, t0);
+    } catch (e) {
+      discardGeneration(tmpDir);
+      throw e;
+    }
+  } finally {
+    lock.release();
   }
 }
 

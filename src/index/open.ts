@@ -15,7 +15,7 @@ import { basename } from 'node:path';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import type { Document } from '../ingest/document.js';
 import { IndexError, REBUILD } from './errors.js';
-import { FORMAT_VERSION, type Manifest } from './format.js';
+import { FORMAT_VERSION, type Manifest, type SegmentEntry } from './format.js';
 import { readManifest, verifyManifest } from './manifest.js';
 import type { PositionReader } from './positions.js';
 import type { PostingCursor } from './postings.js';
@@ -36,6 +36,8 @@ export class SegmentView {
 
   constructor(
     readonly reader: SegmentReader,
+    /** The segment as this generation's manifest lists it (its deletions are this generation's). */
+    readonly entry: SegmentEntry,
     /** Number of the segment's first document in the index. */
     readonly base: number,
     /** Deletion bitmap (bit set: deleted), or undefined when nothing is deleted. */
@@ -338,7 +340,7 @@ export async function openIndexReader(dir: string, options: OpenOptions | Analyz
     for (const entry of manifest.segments) {
       const reader = reusable.get(identityOf(entry))?.retain() ?? (await openSegment(dir, genDir, entry));
       opened.push(reader);
-      views.push(new SegmentView(reader, base, await readDeletes(dir, genDir, entry)));
+      views.push(new SegmentView(reader, entry, base, await readDeletes(dir, genDir, entry)));
       base += reader.documents;
     }
     const index = new IndexReader(dir, basename(genDir), manifest, views);

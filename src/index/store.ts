@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { closeSync, readSync } from 'node:fs';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Document } from '../ingest/document.js';
 import { Growable } from '../common/growable.js';
 import { HashedFile, writeWhole, type FileRecord } from './files.js';
@@ -83,17 +83,30 @@ export class DocumentStoreWriter {
   private seal(): void {
     const sample = Buffer.from(this.pending.map((d) => `${d.title}\n${d.text}`).join('\n'), 'utf16le');
     this.dict = Buffer.from(sample.subarray(Math.max(0, sample.length - DICT_BYTES) & ~1));
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dict: this.dict, level: STORE_LEVEL } });
-    this.worker.on('message', (m: { seq: number; data: Uint8Array; lengths: Uint32Array; crcs: Uint32Array }) => {
+    this.batch = this.pending.map(serialize);
+    this.pending = [];
+  }
+
+  /** The compression worker, started with the first full batch: a small segment is compressed here instead. */
+  private startWorker(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dict: this.dict, level: STORE_LEVEL } });
+    worker.on('message', (m: { seq: number; data: Uint8Array; lengths: Uint32Array; crcs: Uint32Array }) => {
       this.results.set(m.seq, m);
       this.drain();
     });
-    this.worker.on('error', (e) => {
+    worker.on('error', (e) => {
       this.failure = e;
       this.wake();
     });
-    this.batch = this.pending.map(serialize);
-    this.pending = [];
+    return worker;
+  }
+
+  /** Compresses the last batch on this thread (no worker was worth starting for it). */
+  private compressHere(): void {
+    const parts = this.batch.map((d) => deflateRawSync(Buffer.from(d, 'utf16le'), { dictionary: this.dict, level: STORE_LEVEL }));
+    this.results.set(this.nextSeq++, { data: Buffer.concat(parts), lengths: Uint32Array.from(parts, (p) => p.length), crcs: Uint32Array.from(parts, (p) => crc32(p)) });
+    this.batch = [];
+    this.drain();
   }
 
   private wake(): void {
@@ -124,7 +137,8 @@ export class DocumentStoreWriter {
 
   private async flushBatch(): Promise<void> {
     if (!this.batch.length) return;
-    this.worker!.postMessage({ seq: this.nextSeq++, docs: this.batch });
+    this.worker ??= this.startWorker();
+    this.worker.postMessage({ seq: this.nextSeq++, docs: this.batch });
     this.batch = [];
     await this.waitUntil(() => this.nextSeq - this.writeSeq <= MAX_IN_FLIGHT);
   }
@@ -133,7 +147,8 @@ export class DocumentStoreWriter {
   async close(): Promise<Record<string, FileRecord>> {
     try {
       if (!this.dict) this.seal();
-      await this.flushBatch();
+      if (this.worker) await this.flushBatch();
+      else this.compressHere();
       await this.waitUntil(() => this.writeSeq === this.nextSeq);
     } finally {
       await this.worker?.terminate();
