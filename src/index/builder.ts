@@ -75,7 +75,7 @@ class Namespace {
   /** Turns the counts of the current document into its postings. */
   endDocument(): void {
     this.docStart.push(this.postTerm.length);
-    this.positions?.endDocument(this.touched);
+    const first = this.postFreq.length;
     const df = this.df.view();
     for (const t of this.touched) {
       this.postTerm.push(t);
@@ -84,6 +84,7 @@ class Namespace {
       this.tfTitle[t] = 0;
       this.tfText[t] = 0;
     }
+    this.positions?.endDocument(this.touched, this.postFreq.raw.subarray(first, this.postFreq.length));
     this.touched.length = 0;
   }
 
@@ -194,8 +195,8 @@ export class IndexBuilder {
   }
 
   add(doc: Document): void {
-    const [titleLength, afterTitle] = this.scan(doc.title, TITLE, 0);
-    const [textLength] = this.scan(doc.text, TEXT, afterTitle + FIELD_GAP);
+    const [textLength, afterText] = this.scan(doc.text, TEXT, 0);
+    const [titleLength] = this.scan(doc.title, TITLE, afterText + FIELD_GAP);
     this.stems.endDocument();
     this.norms.endDocument();
     this.roots.endDocument();

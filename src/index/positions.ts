@@ -2,18 +2,20 @@
  * Term positions, writer and reader: where each stem occurs in each document,
  * so phrases are matched from the index instead of by re-reading documents.
  * Positions count every word of a document (stop words included, as the
- * analyzer numbers them): the title's from 0, the text's from FIELD_GAP past
- * the title's last, so no phrase (at most MAX_PHRASE_SPAN words from its
- * first to its last) runs from title into text.
+ * analyzer numbers them): the text's from 0, the title's from FIELD_GAP past
+ * the text's last, so no phrase (at most MAX_PHRASE_SPAN words from its first
+ * to its last) runs from one field into the other. Text first keeps the first
+ * gap of most documents small.
  *
- * positions.bin, per stem, in step with its posting list: for each posting a
- * varint byte length, then that many bytes of varint position gaps (the first
- * from -1). A reader skips a document's positions without decoding them.
+ * positions.bin, per stem, in step with its posting list: for each posting
+ * its positions as varint gaps (the first from -1). How many there are is the
+ * posting's frequencies (title + text), which its frequency byte holds unless
+ * one of them reached its cap: then a varint count comes first.
  */
 import { ensureIndex, Growable } from '../common/growable.js';
-import { readVarint, varintLength, writeVarint } from './varint.js';
+import { MAX_TEXT_TF, MAX_TITLE_TF, textFrequency, titleFrequency } from './postings.js';
 
-/** Positions between the title's last word and the text's first. */
+/** Positions between the text's last word and the title's first. */
 export const FIELD_GAP = 256;
 /** The longest phrase, from its first word to its last, matched as a phrase. */
 export const MAX_PHRASE_SPAN = FIELD_GAP - 1;
@@ -37,8 +39,16 @@ export class PositionsWriter {
     this.occPos.push(position);
   }
 
-  /** Ends the current document; `touched` are its terms in the order its postings were written. */
-  endDocument(touched: readonly number[]): void {
+  /** True when a posting's frequency byte cannot tell how many positions it has (a frequency reached its cap). */
+  static countWritten(freq: number): boolean {
+    return titleFrequency(freq) >= MAX_TITLE_TF || textFrequency(freq) >= MAX_TEXT_TF;
+  }
+
+  /**
+   * Ends the current document; `touched` are its terms in the order its
+   * postings were written, `freqs` their frequency bytes.
+   */
+  endDocument(touched: readonly number[], freqs: ArrayLike<number>): void {
     const n = this.occTerm.length;
     const terms = this.occTerm.raw;
     const pos = this.occPos.raw;
@@ -55,6 +65,7 @@ export class PositionsWriter {
     for (let o = 0; o < n; o++) sorted[at[this.slot[terms[o]]]++] = pos[o];
     for (let i = 0; i < touched.length; i++) {
       let last = -1;
+      if (PositionsWriter.countWritten(freqs[i])) this.pushVarint(count[i + 1] - count[i]);
       for (let k = count[i]; k < count[i + 1]; k++) {
         this.pushVarint(sorted[k] - last);
         last = sorted[k];
@@ -82,10 +93,7 @@ export class PositionsWriter {
     const ends = this.postingEnd.raw;
     const src = this.bytes.raw;
     const size = new Float64Array(termCount);
-    for (let i = 0; i < postTerm.length; i++) {
-      const len = ends[i] - (i ? ends[i - 1] : 0);
-      size[postTerm[i]] += varintLength(len) + len;
-    }
+    for (let i = 0; i < postTerm.length; i++) size[postTerm[i]] += ends[i] - (i ? ends[i - 1] : 0);
     const cursor = new Float64Array(termCount);
     let total = 0;
     for (let t = 0; t < termCount; t++) {
@@ -96,12 +104,9 @@ export class PositionsWriter {
     const bytes = Buffer.alloc(total);
     for (let i = 0; i < postTerm.length; i++) {
       const from = i ? ends[i - 1] : 0;
-      const len = ends[i] - from;
       const t = postTerm[i];
-      let p = writeVarint(bytes, cursor[t], len);
-      bytes.set(src.subarray(from, ends[i]), p);
-      p += len;
-      cursor[t] = p;
+      bytes.set(src.subarray(from, ends[i]), cursor[t]);
+      cursor[t] += ends[i] - from;
     }
     return { bytes, start, end: cursor };
   }
@@ -109,40 +114,52 @@ export class PositionsWriter {
 
 /**
  * Reads one term's positions in step with its posting cursor: `reset` with
- * the term's range, then `next()` once per posting; `read` decodes the
- * current posting's positions when they are wanted (skipped otherwise).
+ * the term's range, then `next(freq)` once per posting with the posting's
+ * frequency byte; `read` decodes the current posting's positions when they
+ * are wanted (they are skipped otherwise).
  */
 export class PositionReader {
   private p = 0;
   private end = 0;
   private from = 0;
-  private to = 0;
+  private count = 0;
 
   constructor(private readonly buf: Uint8Array) {}
 
   reset(start: number, end: number): this {
-    this.p = start;
+    this.p = this.from = start;
     this.end = end;
-    this.from = this.to = start;
+    this.count = 0;
     return this;
   }
 
   /** Moves to the next posting's positions; false past the last. */
-  next(): boolean {
-    if (this.p >= this.end) return false;
-    const { value, next } = readVarint(this.buf, this.p);
-    this.from = next;
-    this.to = this.p = next + value;
+  next(freq: number): boolean {
+    const buf = this.buf;
+    let p = this.p;
+    if (p >= this.end) return false;
+    let count = titleFrequency(freq) + textFrequency(freq);
+    if (PositionsWriter.countWritten(freq)) {
+      count = 0;
+      for (let shift = 0, b = 0x80; b & 0x80; shift += 7) {
+        b = buf[p++];
+        count += (b & 0x7f) * 2 ** shift;
+      }
+    }
+    this.from = p;
+    this.count = count;
+    for (let k = 0; k < count; k++) while (buf[p++] & 0x80);
+    this.p = p;
     return true;
   }
 
-  /** The current posting's positions, into `out` (reset first); returns how many. */
+  /** The current posting's positions, into `out` (emptied first); returns how many. */
   read(out: Growable<Int32Array>): number {
     out.clear();
     let p = this.from;
     let pos = -1;
     const buf = this.buf;
-    while (p < this.to) {
+    for (let k = 0; k < this.count; k++) {
       let b = buf[p++];
       let v = b & 0x7f;
       for (let shift = 7; b & 0x80; shift += 7) {

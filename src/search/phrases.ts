@@ -58,7 +58,7 @@ function markPhrase(index: IndexReader, phrase: QueryPhrase, into: Uint8Array): 
       return { list, offsets: phrase.words.filter((w) => w.stem === stem).map((w) => w.offset), positions: new Growable(Int32Array, 64) };
     });
     // Leapfrog: move every list to the largest current document until all agree.
-    const advance = (w: Walker) => w.list.cursor.next() && w.list.positions.next();
+    const advance = (w: Walker) => w.list.cursor.next() && w.list.positions.next(w.list.cursor.freq);
     if (!walkers.every(advance)) continue;
     for (;;) {
       let target = -1;
