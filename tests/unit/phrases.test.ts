@@ -54,6 +54,20 @@ describe('phrases from positions', () => {
     }
   });
 
+  it('reads positions whose count the frequency byte cannot hold (a word 70 times in the text, 5 times in the title)', async () => {
+    const docs = [
+      { id: 'many', title: 'النفط النفط النفط النفط السوق النفط', text: `${'النفط '.repeat(70)}ارتفعت أسعار النفط في السوق` },
+      { id: 'after', title: 'أسعار النفط', text: 'ارتفعت أسعار النفط في السوق اليوم' },
+    ];
+    const s = await indexOf('capped', docs);
+    try {
+      for (const phrase of ['النفط النفط', 'أسعار النفط', 'النفط السوق', 'السوق النفط', 'النفط في السوق']) expectSameAsReading(s, docs, phrase);
+      expect(s.search('"النفط ارتفعت أسعار"', { snippets: false }).hits.map((h) => h.id)).toEqual(['many']);
+    } finally {
+      s.close();
+    }
+  });
+
   it('agrees with reading the documents on random texts, repeated words and title/text boundaries included', async () => {
     const vocabulary = ['النفط', 'أسعار', 'عام', 'في', 'السوق', 'ارتفعت', 'وزير', 'الطاقة', 'من', 'عام'];
     const sentence = fc.array(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 12 }).map((w) => w.join(' '));
