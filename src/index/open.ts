@@ -85,6 +85,8 @@ export interface PostingList {
   base: number;
   /** Live documents of this segment in the list. */
   df: number;
+  /** Postings in the list, deleted documents' included: the work of reading it. */
+  postings: number;
 }
 
 /** A stem's postings and positions in one segment. */
@@ -213,7 +215,7 @@ export class IndexReader {
   postingLists(ns: Namespace, term: string): PostingList[] {
     return this.lists(ns, term).map(({ segment, id }) => {
       const lex = segment.reader.lexicon(ns);
-      return { cursor: segment.cursor, start: lex.start[id], end: lex.end[id], base: segment.base, df: segment.liveDf(ns, id) };
+      return { cursor: segment.cursor, start: lex.start[id], end: lex.end[id], base: segment.base, df: segment.liveDf(ns, id), postings: lex.df[id] };
     });
   }
 
@@ -227,6 +229,7 @@ export class IndexReader {
         end: a.stemEnd[id],
         base: segment.base,
         df: segment.liveDf('stems', id),
+        postings: segment.reader.stems.df[id],
         positions: segment.reader.positionReader(),
         positionStart: a.stemPosStart[id],
         positionEnd: a.stemPosEnd[id],

@@ -82,6 +82,13 @@ function markPhrase(index: IndexReader, phrase: QueryPhrase, into: Uint8Array): 
   }
 }
 
+/** Postings and positions read to match `phrases` (each posting counted twice: its positions are read too). */
+export function phrasesCost(index: IndexReader, phrases: readonly QueryPhrase[]): number {
+  let cost = 0;
+  for (const phrase of phrases) for (const stem of new Set(phrase.words.map((w) => w.stem))) for (const l of index.positionLists(stem)) cost += 2 * l.postings;
+  return cost;
+}
+
 /**
  * The documents holding every phrase of a query: one byte per document
  * number, 1 where all the phrases occur.

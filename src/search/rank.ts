@@ -15,10 +15,10 @@
  * reused across queries. Every word and prefix of a query is scored, however
  * many there are.
  */
-import type { IndexReader, Namespace } from '../index/open.js';
+import type { IndexReader, Namespace, PostingList } from '../index/open.js';
 import { NO_DATE } from '../index/dates.js';
 import { PLAIN_FREQUENCY, textFrequency, titleFrequency, type PostingCursor } from '../index/postings.js';
-import type { ParsedQuery } from './query.js';
+import { QueryError, type ParsedQuery } from './query.js';
 
 export interface RankParams {
   k1: number;
@@ -61,6 +61,22 @@ export interface RankRequest {
   k: number;
   /** Checks a phrase-bearing candidate against the document text. */
   verify?: (doc: number) => boolean;
+  /** Postings the query may read (see WORK_BUDGET); `spent` were already read for it (phrases). */
+  budget?: number;
+  spent?: number;
+}
+
+/**
+ * Postings one query may read, about 20–40 ms of work on a small server: a
+ * query that would read more is first narrowed (its costliest secondary terms
+ * dropped: exact forms, roots, other readings, rarer prefix completions, and
+ * the answer marked partial), then refused.
+ */
+export const WORK_BUDGET = 5_000_000;
+
+/** A query that would read more postings than one query may, even narrowed. */
+export class QueryTooCostlyError extends QueryError {
+  override name = 'QueryTooCostlyError';
 }
 
 export interface RankResult {
@@ -70,6 +86,8 @@ export interface RankResult {
   total: number;
   /** Matches per source id over the matching set, source filter not applied. */
   sourceCounts: Map<number, number>;
+  /** Some terms of the query were left out to stay within its work budget. */
+  partial: boolean;
 }
 
 export function idf(n: number, df: number): number {
@@ -78,11 +96,16 @@ export function idf(n: number, df: number): number {
 
 /** One term's share of a query: its postings, its weight, and the query item it stands for. */
 interface Clause {
-  ns: Namespace;
-  term: string;
+  lists: PostingList[];
   weight: number;
   /** Number of the required item (word or prefix) this clause counts for, or -1. */
   item: number;
+  /** The query word or prefix it comes from. */
+  group: number;
+  /** A word's own stem: the last to be left out. */
+  primary: boolean;
+  /** Postings it reads. */
+  cost: number;
 }
 
 /** A query resolved against the lexicons. */
@@ -92,6 +115,8 @@ interface Plan {
   required: number;
   /** Stems whose documents are excluded. */
   excluded: string[];
+  /** Clauses were left out to stay within the budget. */
+  partial: boolean;
 }
 
 /** What ranking reads of an index: posting lists and live statistics, per-document lengths, sources, dates and deletions. */
@@ -139,32 +164,67 @@ export class Ranker {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.nTouched = 0;
     const plan = this.plan(req.query, req.all);
+    this.fitBudget(plan, (req.budget ?? Infinity) - (req.spent ?? 0));
     for (const c of plan.clauses) this.accumulate(c);
     return this.collect(plan, req);
+  }
+
+  /**
+   * Leaves out the costliest clauses until the plan reads at most `budget`
+   * postings — secondary ones first, never a word's or prefix's last — or
+   * refuses the query when that is not enough.
+   */
+  private fitBudget(plan: Plan, budget: number): void {
+    let cost = plan.clauses.reduce((a, c) => a + c.cost, 0);
+    for (const e of plan.excluded) for (const l of this.index.postingLists('stems', e)) cost += l.postings;
+    if (cost <= budget) return;
+    const left = new Map<number, number>();
+    for (const c of plan.clauses) left.set(c.group, (left.get(c.group) ?? 0) + 1);
+    const order = [...plan.clauses].sort((a, b) => Number(a.primary) - Number(b.primary) || b.cost - a.cost);
+    const dropped = new Set<Clause>();
+    for (const c of order) {
+      if (cost <= budget) break;
+      if (left.get(c.group)! <= 1) continue;
+      left.set(c.group, left.get(c.group)! - 1);
+      dropped.add(c);
+      cost -= c.cost;
+    }
+    if (cost > budget) {
+      throw new QueryTooCostlyError(`This query is too broad: it would read ${(cost / 1e6).toFixed(1)} million postings, and one query may read ${(budget / 1e6).toFixed(1)} million. Leave out common words, or add rarer ones.`);
+    }
+    plan.clauses = plan.clauses.filter((c) => !dropped.has(c));
+    plan.partial = true;
   }
 
   /** The clauses of a query: which postings to score, with what weight, for which required item. */
   private plan(q: ParsedQuery, all: boolean): Plan {
     const p = this.params;
     const clauses: Clause[] = [];
-    const add = (ns: Namespace, term: string, weight: number, item: number) => {
-      if (weight > 0) clauses.push({ ns, term, weight, item });
+    let group = 0;
+    const add = (ns: Namespace, term: string, weight: number, item: number, primary = false) => {
+      if (weight <= 0) return;
+      const lists = this.index.postingLists(ns, term);
+      let cost = 0;
+      for (const l of lists) cost += l.postings;
+      if (lists.length) clauses.push({ lists, weight, item, group, primary, cost });
     };
     // Phrase words are always required; plain words and prefixes only with mode=all.
     const inPhrase = q.phrases.length ? new Set(q.phrases.flatMap((ph) => ph.words.map((w) => w.stem))) : undefined;
     let required = 0;
     for (const w of q.words) {
       const item = all || inPhrase?.has(w.stem) ? required++ : -1;
-      add('stems', w.stem, 1, item);
+      add('stems', w.stem, 1, item, true);
       add('norms', w.norm, p.normWeight, item);
       for (const alt of w.alternates) add('stems', alt, p.alternateWeight, item);
       add('roots', w.root, p.rootWeight, item);
+      group++;
     }
     for (const prefix of q.prefixes) {
       const item = all ? required++ : -1;
       for (const t of this.index.topByPrefix('norms', prefix, p.maxPrefixExpansions)) add('norms', t.term, 1, item);
+      group++;
     }
-    return { clauses, required, excluded: q.excluded };
+    return { clauses, required, excluded: q.excluded, partial: false };
   }
 
   /**
@@ -174,12 +234,11 @@ export class Ranker {
    * takes its saturated score from a per-document table.
    */
   private accumulate(c: Clause): void {
-    const lists = this.index.postingLists(c.ns, c.term);
     let df = 0;
-    for (const l of lists) df += l.df;
+    for (const l of c.lists) df += l.df;
     if (df === 0) return;
     const w = c.weight * idf(this.index.documents, df) * (this.params.k1 + 1);
-    for (const l of lists) this.accumulateList(l.cursor.reset(l.start, l.end), l.base, w, c.item);
+    for (const l of c.lists) this.accumulateList(l.cursor.reset(l.start, l.end), l.base, w, c.item);
   }
 
   private accumulateList(cur: PostingCursor, base: number, w: number, item: number): void {
@@ -267,7 +326,7 @@ export class Ranker {
       docs.push(heapDocs[i]);
       scores.push(heapScores[i]);
     }
-    return { docs, scores, total, sourceCounts };
+    return { docs, scores, total, sourceCounts, partial: plan.partial };
   }
 }
 

@@ -7,9 +7,9 @@ import { openIndexReader, type IndexReader, type TermCount } from '../index/open
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
-import { DEFAULT_RANK_PARAMS, Ranker, type RankFilters, type RankParams } from './rank.js';
+import { DEFAULT_RANK_PARAMS, QueryTooCostlyError, Ranker, WORK_BUDGET, type RankFilters, type RankParams } from './rank.js';
 import { markup, matcherFor, matchSpans, snippet } from './highlight.js';
-import { phraseMatches } from './phrases.js';
+import { phraseMatches, phrasesCost } from './phrases.js';
 import type { Hit, IndexStats, SearchOptions, SearchResult, Span, StoredDocument, Suggestion } from './types.js';
 
 export interface HighlightedDocument {
@@ -87,6 +87,9 @@ export class Searcher {
     const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
     if (isEmptyQuery(q)) return { ...empty, took_ms: elapsed(t0) };
     // Phrases are matched from positions, for every document at once.
+    const budget = opts.budget ?? WORK_BUDGET;
+    const spent = q.phrases.length ? phrasesCost(this.index, q.phrases) : 0;
+    if (spent > budget) throw new QueryTooCostlyError(`This query's phrases are too broad: matching them would read ${(spent / 1e6).toFixed(1)} million postings, and one query may read ${(budget / 1e6).toFixed(1)} million. Use rarer words in them.`);
     const phrased = q.phrases.length ? phraseMatches(this.index, q.phrases) : undefined;
     const r = this.ranker.rank({
       query: q,
@@ -94,6 +97,8 @@ export class Searcher {
       filters: filters ?? {},
       k: offset + limit,
       verify: phrased && ((doc) => phrased[doc] === 1),
+      budget,
+      spent,
     });
     const facets: Record<string, number> = {};
     for (const [sid, n] of r.sourceCounts) facets[this.index.sources[sid] || NO_SOURCE] = n;
@@ -122,6 +127,7 @@ export class Searcher {
       });
     }
     const result: SearchResult = { total: r.total, took_ms: 0, hits, facets: { source: facets } };
+    if (r.partial) result.partial = true;
     if (r.total === 0 && withSnippets) {
       const dym = this.didYouMean(q);
       if (dym) result.didYouMean = dym;

@@ -18,6 +18,8 @@ export interface SearchOptions {
   filters?: SearchFilters;
   /** Build snippets and highlights (default true). Run files and evaluation switch it off. */
   snippets?: boolean;
+  /** Postings the query may read before it is narrowed or refused (default WORK_BUDGET). */
+  budget?: number;
 }
 
 /** Half-open `[start, end)` UTF-16 offsets into the original field text. */
@@ -43,6 +45,8 @@ export interface SearchResult {
   facets: { source: Record<string, number> };
   /** A near spelling that has matches, offered when the query matched nothing. */
   didYouMean?: string;
+  /** Present (true) when some terms of the query were left out to stay within its work budget: the answer is approximate. */
+  partial?: true;
 }
 
 /** A document as stored and returned whole: the shape ingestion produced. */
