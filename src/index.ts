@@ -5,5 +5,8 @@ export { tokenize } from './analysis/tokenize.js';
 export { buildIndex, BuildError, type BuildOptions, type BuildSummary } from './index/build.js';
 export { loadDocuments, DocumentLoadError, type SourceDocument, type LoadProblem } from './index/documents.js';
 export { IndexError } from './index/open.js';
+export { FahrasError, ERROR_KINDS, EXIT_FAILURE, EXIT_USAGE, type ErrorKind, type ApiErrorCode } from './common/errors.js';
+export { QueryError } from './search/query.js';
+export { TrecFormatError } from './eval/trec.js';
 export { openIndex, Searcher, type HighlightedDocument } from './search/searcher.js';
 export type * from './search/types.js';

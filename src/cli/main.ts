@@ -4,7 +4,7 @@
  * Exit codes: 0 success, 1 the work failed (bad index, unreadable input…), 2 usage error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
 const runIndex = async (...a: Parameters<typeof import('./index-command.js').runIndex>) => (await import('./index-command.js')).runIndex(...a);
@@ -90,12 +90,9 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return EXIT_USAGE;
     }
-    if (e instanceof CliError) {
-      process.stderr.write(`fahras: ${e.message}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(`fahras: ${(e as Error).message ?? String(e)}\n`);
-    return 1;
+    const err = asFahrasError(e);
+    process.stderr.write(`fahras: ${err.message}\n`);
+    return ERROR_KINDS[err.kind].exitCode;
   }
 }
 

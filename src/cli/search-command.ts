@@ -3,7 +3,7 @@ import { openIndex, type Searcher } from '../search/searcher.js';
 import type { MatchMode, SearchResult } from '../search/types.js';
 import { readQueries, runLine } from '../eval/trec.js';
 import { parseDate } from '../index/dates.js';
-import { CliError, EXIT_USAGE, asCliError } from './errors.js';
+import { FahrasError } from '../common/errors.js';
 
 export interface SearchCommandOptions {
   index: string;
@@ -48,20 +48,15 @@ function writeRun(searcher: Searcher, queriesFile: string, runFile: string, limi
 }
 
 export async function runSearch(query: string | undefined, opts: SearchCommandOptions): Promise<void> {
-  if (opts.queries && query !== undefined) throw new CliError('give either a query or --queries, not both', EXIT_USAGE);
-  if (!opts.queries && (query === undefined || query.trim() === '')) throw new CliError('nothing to search for: give a query, e.g. fahras search "الأمن الغذائي"', EXIT_USAGE);
-  if (opts.run && !opts.queries) throw new CliError('--run needs --queries', EXIT_USAGE);
-  if (opts.queries && !opts.run) throw new CliError('--queries needs --run <file> to write the run to', EXIT_USAGE);
+  if (opts.queries && query !== undefined) throw new FahrasError('give either a query or --queries, not both', 'usage');
+  if (!opts.queries && (query === undefined || query.trim() === '')) throw new FahrasError('nothing to search for: give a query, e.g. fahras search "الأمن الغذائي"', 'usage');
+  if (opts.run && !opts.queries) throw new FahrasError('--run needs --queries', 'usage');
+  if (opts.queries && !opts.run) throw new FahrasError('--queries needs --run <file> to write the run to', 'usage');
   for (const [k, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
-    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parseDate(v) === undefined)) throw new CliError(`${k} must be a calendar date like 2015-08-01`, EXIT_USAGE);
+    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parseDate(v) === undefined)) throw new FahrasError(`${k} must be a calendar date like 2015-08-01`, 'invalid_parameter');
   }
-  if (query !== undefined && query.length > 512) throw new CliError('the query is too long (at most 512 characters)', EXIT_USAGE);
-  let searcher: Searcher;
-  try {
-    searcher = await openIndex(opts.index);
-  } catch (e) {
-    throw asCliError(e);
-  }
+  if (query !== undefined && query.length > 512) throw new FahrasError('the query is too long (at most 512 characters)', 'invalid_parameter');
+  const searcher = await openIndex(opts.index);
   try {
     if (opts.queries && opts.run) {
       const n = writeRun(searcher, opts.queries, opts.run, opts.limit ?? 100);
@@ -76,8 +71,6 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
     });
     if (opts.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else printResult(r, opts.offset, Boolean(process.stdout.isTTY));
-  } catch (e) {
-    throw e instanceof Error && e.name === 'TrecFormatError' ? new CliError(e.message) : asCliError(e);
   } finally {
     searcher.close();
   }

@@ -3,7 +3,6 @@ import { buildIndex } from '../index/build.js';
 import { openIndexData, IndexError } from '../index/open.js';
 import { closeIndexData } from '../index/open.js';
 import { startServer } from '../server/serve.js';
-import { asCliError } from './errors.js';
 
 export interface ServeCommandOptions {
   port?: number;
@@ -26,11 +25,7 @@ export function resolveServeConfig(opts: ServeCommandOptions): { port: number; h
 }
 
 export async function runServe(opts: ServeCommandOptions): Promise<void> {
-  try {
-    await startServer(resolveServeConfig(opts));
-  } catch (e) {
-    throw asCliError(e);
-  }
+  await startServer(resolveServeConfig(opts));
 }
 
 /** Serves, building the index from the seeds first when there is none or it cannot be read. */
@@ -42,18 +37,14 @@ export async function runStart(opts: StartCommandOptions): Promise<void> {
     try {
       closeIndexData(await openIndexData(config.index));
     } catch (e) {
-      if (!(e instanceof IndexError)) throw asCliError(e);
+      if (!(e instanceof IndexError)) throw e;
       reason = e.message;
     }
   }
   if (reason) {
     process.stderr.write(`building the index from ${opts.seeds}: ${reason}\n`);
-    try {
-      const s = await buildIndex({ input: opts.seeds, out: config.index });
-      process.stderr.write(`indexed ${s.documents} documents into ${config.index} in ${s.seconds.toFixed(1)} s\n`);
-    } catch (e) {
-      throw asCliError(e);
-    }
+    const s = await buildIndex({ input: opts.seeds, out: config.index });
+    process.stderr.write(`indexed ${s.documents} documents into ${config.index} in ${s.seconds.toFixed(1)} s\n`);
   }
   await runServe({ ...opts, index: config.index });
 }

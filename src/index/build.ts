@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { Analyzer, ANALYZER_VERSION, NORM, READING, ROOT, STOP, TERM } from '../analysis/pipeline.js';
 import { displayForm } from '../analysis/normalize.js';
+import { FahrasError } from '../common/errors.js';
 import { Growable } from './growable.js';
 import { postingLength, writePosting } from './postings.js';
 import { loadDocuments, type LoadProblem, type SourceDocument } from './documents.js';
@@ -26,8 +27,9 @@ import { writeWhole } from './files.js';
 import { DocumentStoreWriter } from './store.js';
 import { commitGeneration, discardGeneration, newGenerationDir } from './generations.js';
 
-export class BuildError extends Error {
+export class BuildError extends FahrasError {
   override name = 'BuildError';
+  override readonly kind = 'invalid_input';
 }
 
 /** Field frequencies share one byte: text in the low 6 bits, title in the top 2. */

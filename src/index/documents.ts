@@ -8,6 +8,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { FahrasError } from '../common/errors.js';
 
 export interface SourceDocument {
   id: string;
@@ -23,7 +24,8 @@ export interface LoadProblem {
   message: string;
 }
 
-export class DocumentLoadError extends Error {
+export class DocumentLoadError extends FahrasError {
+  override readonly kind = 'invalid_input';
   constructor(readonly problem: LoadProblem) {
     super(formatProblem(problem));
     this.name = 'DocumentLoadError';

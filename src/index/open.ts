@@ -8,12 +8,14 @@ import { readFile } from 'node:fs/promises';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
+import { FahrasError } from '../common/errors.js';
 import { ARRAYS_FILE, DISPLAY_FILE, FORMAT_VERSION, IDS_FILE, LEXICON_FILE, MANIFEST_FILE, POSTINGS_FILE, STORE_DICT_FILE, STORE_FILE, unpackArrays, type Manifest } from './format.js';
 import { currentGeneration } from './generations.js';
 import { settingsHash } from './settings.js';
 
-export class IndexError extends Error {
+export class IndexError extends FahrasError {
   override name = 'IndexError';
+  override readonly kind = 'bad_index';
 }
 
 /** One term namespace: a sorted lexicon and where each term's postings lie. */

@@ -17,7 +17,8 @@ import { pinoHttp } from 'pino-http';
 import type { Searcher } from '../search/searcher.js';
 import type { SearchOptions, SearchResult } from '../search/types.js';
 import type { ResolvedOptions } from './config.js';
-import { errorBody, HttpError, toHttpError } from './errors.js';
+import { FahrasError } from '../common/errors.js';
+import { errorBody, httpFailureOf } from './errors.js';
 import { documentPage, notFoundPage, searchPage, unavailablePage, layout, escapeHtml } from './html.js';
 import type { IndexHolder } from './index-holder.js';
 import { openApiDocument } from './openapi.js';
@@ -75,7 +76,7 @@ const rejectMalformedUrl: RequestHandler = (req, _res, next) => {
     decodeURIComponent(path);
     if (qi >= 0) for (const part of url.slice(qi + 1).split(/[&=]/)) decodeURIComponent(part);
   } catch {
-    next(new HttpError(400, 'bad_request', 'The address contains malformed percent-encoding.'));
+    next(new FahrasError('The address contains malformed percent-encoding.', 'usage'));
     return;
   }
   next();
@@ -86,8 +87,8 @@ function wantsHtml(req: Request): boolean {
   return req.accepts(['json', 'html']) === 'html';
 }
 
-function notReady(): HttpError {
-  return new HttpError(503, 'not_ready', 'The index is still loading; try again in a moment.');
+function notReady(): FahrasError {
+  return new FahrasError('The index is still loading; try again in a moment.', 'unavailable');
 }
 
 export function createApp(ctx: AppContext): Express {
@@ -161,9 +162,7 @@ export function createApp(ctx: AppContext): Express {
         standardHeaders: 'draft-7',
         legacyHeaders: false,
         validate: { trustProxy: false, xForwardedForHeader: false },
-        handler: (_req, res) => {
-          res.status(429).json(errorBody('rate_limited', `Too many requests; at most ${options.rateLimit} a minute. Try again shortly.`));
-        },
+        handler: (_req, _res, next) => next(new FahrasError(`Too many requests; at most ${options.rateLimit} a minute. Try again shortly.`, 'rate_limited')),
       }),
     );
   }
@@ -193,12 +192,12 @@ export function createApp(ctx: AppContext): Express {
     const s = searcher();
     if (!q) {
       const doc = s.getDocument(id);
-      if (!doc) throw new HttpError(404, 'not_found', `No document has the id "${id}".`);
+      if (!doc) throw new FahrasError(`No document has the id "${id}".`, 'not_found');
       res.json(doc);
       return;
     }
     const d = s.highlightDocument(id, q);
-    if (!d) throw new HttpError(404, 'not_found', `No document has the id "${id}".`);
+    if (!d) throw new FahrasError(`No document has the id "${id}".`, 'not_found');
     res.json({ ...d.document, titleHighlighted: d.titleHighlighted, textHighlighted: d.textHighlighted, highlights: d.highlights });
   });
 
@@ -271,7 +270,7 @@ export function createApp(ctx: AppContext): Express {
   });
 
   const onError: ErrorRequestHandler = (err, req, res, next) => {
-    const e = toHttpError(err);
+    const e = httpFailureOf(err);
     if (e.status >= 500) (req.log ?? logger).error({ err }, 'request failed');
     if (res.headersSent) {
       next(err);

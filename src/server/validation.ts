@@ -4,7 +4,7 @@
  * an array and is refused with its own message. Unknown parameters are ignored.
  */
 import { z } from 'zod';
-import { HttpError } from './errors.js';
+import { FahrasError } from '../common/errors.js';
 
 export const MAX_QUERY_LENGTH = 512;
 export const MAX_LIMIT = 100;
@@ -114,12 +114,12 @@ export const pageParams = z
   })
   .refine(datesInOrder, datesMessage);
 
-/** Parses `input` or throws a 400 HttpError naming the first problem in plain words. */
+/** Parses `input` or throws an `invalid_parameter` FahrasError naming the first problem in plain words. */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw new HttpError(400, 'invalid_parameter', issue?.message ?? 'The request parameters are not valid.');
+  throw new FahrasError(issue?.message ?? 'The request parameters are not valid.', 'invalid_parameter');
 }
 
 /** Like validate, but returns the message instead of throwing (for HTML pages). */
