@@ -2,6 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { statSync } from 'node:fs';
 import { buildIndex, type BuildSummary } from '../index/build.js';
 import { formatProblem, listInputFiles } from '../index/documents.js';
+import { CLI_MAX_REPORTED_PROBLEMS } from '../common/limits.js';
 
 export interface IndexCommandOptions {
   input: string;
@@ -9,8 +10,6 @@ export interface IndexCommandOptions {
   strict: boolean;
   quiet: boolean;
 }
-
-const MAX_REPORTED = 20;
 
 function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
@@ -32,10 +31,10 @@ export async function runIndex(opts: IndexCommandOptions): Promise<void> {
       strict: opts.strict,
       onProblem: (p) => {
         // The first problems are printed; the rest are counted in the summary.
-        if (opts.quiet || ++reported > MAX_REPORTED) return;
+        if (opts.quiet || ++reported > CLI_MAX_REPORTED_PROBLEMS) return;
         bar?.stop();
         process.stderr.write(`skipped ${formatProblem(p)}\n`);
-        if (reported === MAX_REPORTED) process.stderr.write('(further skipped records are only counted)\n');
+        if (reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped records are only counted)\n');
         bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
       },
       onProgress: (p) => {

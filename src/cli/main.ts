@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
+import { CLI_MAX_HITS, CLI_MAX_OFFSET } from '../common/limits.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
 const runIndex = async (...a: Parameters<typeof import('./index-command.js').runIndex>) => (await import('./index-command.js')).runIndex(...a);
@@ -43,8 +44,8 @@ export function program(): Command {
     .description('Search an index: one query from the command line, or a whole query file into a TREC run file.')
     .argument('[query]', 'the query: words, "a phrase", -excluded, prefix*')
     .option('--index <dir>', 'index folder', 'index-data')
-    .option('-n, --limit <n>', 'results to show (run files: hits per query)', integer(1, 1000))
-    .option('--offset <n>', 'results to skip', integer(0, 10_000), 0)
+    .option('-n, --limit <n>', 'results to show (run files: hits per query)', integer(1, CLI_MAX_HITS))
+    .option('--offset <n>', 'results to skip', integer(0, CLI_MAX_OFFSET), 0)
     .addOption(new Option('--mode <mode>', 'any word (ranked OR) or all words').choices(['any', 'all']).default('any'))
     .option('--source <source>', 'only documents with this source')
     .option('--from <date>', 'only documents dated on or after YYYY-MM-DD')

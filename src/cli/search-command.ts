@@ -4,6 +4,7 @@ import type { MatchMode, SearchResult } from '../search/types.js';
 import { readQueries, runLine } from '../eval/trec.js';
 import { parseDate } from '../index/dates.js';
 import { FahrasError } from '../common/errors.js';
+import { DEFAULT_HIT_LIMIT, MAX_QUERY_LENGTH, RUN_DEPTH } from '../common/limits.js';
 
 export interface SearchCommandOptions {
   index: string;
@@ -55,16 +56,16 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
   for (const [k, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
     if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parseDate(v) === undefined)) throw new FahrasError(`${k} must be a calendar date like 2015-08-01`, 'invalid_parameter');
   }
-  if (query !== undefined && query.length > 512) throw new FahrasError('the query is too long (at most 512 characters)', 'invalid_parameter');
+  if (query !== undefined && query.length > MAX_QUERY_LENGTH) throw new FahrasError(`the query is too long (at most ${MAX_QUERY_LENGTH} characters)`, 'invalid_parameter');
   const searcher = await openIndex(opts.index);
   try {
     if (opts.queries && opts.run) {
-      const n = writeRun(searcher, opts.queries, opts.run, opts.limit ?? 100);
+      const n = writeRun(searcher, opts.queries, opts.run, opts.limit ?? RUN_DEPTH);
       process.stderr.write(`wrote ${opts.run} (${n} queries)\n`);
       return;
     }
     const r = searcher.search(query!, {
-      limit: opts.limit ?? 10,
+      limit: opts.limit ?? DEFAULT_HIT_LIMIT,
       offset: opts.offset,
       mode: opts.mode,
       filters: { source: opts.source, from: opts.from, to: opts.to },

@@ -9,6 +9,7 @@ import { Analyzer, ANALYZER_VERSION, READING, TERM } from '../analysis/pipeline.
 import { IndexError, closeIndexData, openIndexData, termId, type IndexData } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
+import { DEFAULT_HIT_LIMIT, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS } from '../common/limits.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, Ranker, type RankFilters, type RankParams } from './rank.js';
 import { markup, matcherFor, matchSpans, snippet } from './highlight.js';
@@ -23,9 +24,6 @@ export interface HighlightedDocument {
 
 /** The facet name (and source filter value) of documents that have no source. */
 export const NO_SOURCE = '(none)';
-export const MAX_LIMIT = 1000;
-const MAX_SUGGESTIONS = 10;
-export const MAX_OFFSET = 100_000;
 
 function elapsed(t0: number): number {
   return Math.round((performance.now() - t0) * 1000) / 1000;
@@ -97,10 +95,10 @@ export class Searcher {
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const t0 = performance.now();
-    const limit = opts.limit ?? 10;
+    const limit = opts.limit ?? DEFAULT_HIT_LIMIT;
     const offset = opts.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT) throw new QueryError(`"limit" must be a whole number from 0 to ${MAX_LIMIT}`);
-    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw new QueryError(`"offset" must be a whole number from 0 to ${MAX_OFFSET}`);
+    if (!Number.isInteger(limit) || limit < 0 || limit > LIBRARY_MAX_HITS) throw new QueryError(`"limit" must be a whole number from 0 to ${LIBRARY_MAX_HITS}`);
+    if (!Number.isInteger(offset) || offset < 0 || offset > LIBRARY_MAX_OFFSET) throw new QueryError(`"offset" must be a whole number from 0 to ${LIBRARY_MAX_OFFSET}`);
     const q = parseQuery(query, this.analyzer);
     const filters = this.filtersFor(opts);
     const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
@@ -159,7 +157,7 @@ export class Searcher {
   }
 
   /** Completions of the last word of `input` among surface forms, most frequent first. */
-  suggest(input: string, limit = 10): Suggestion[] {
+  suggest(input: string, limit = MAX_SUGGESTIONS): Suggestion[] {
     const m = /^(.*?)(\S+)\s*$/su.exec(input);
     if (!m || /\s$/.test(input)) return [];
     const head = m[1];

@@ -23,7 +23,8 @@ import { documentPage, notFoundPage, searchPage, unavailablePage, layout, escape
 import type { IndexHolder } from './index-holder.js';
 import { openApiDocument } from './openapi.js';
 import { SearchCache, type CachedSearch } from './result-cache.js';
-import { check, documentParams, documentPath, pageParams, PAGE_SIZE, searchParams, suggestParams, validate } from './validation.js';
+import { check, documentParams, documentPath, pageParams, searchParams, suggestParams, validate } from './validation.js';
+import { MAX_BODY_BYTES, MAX_QUERY_PARAMETERS, PAGE_SIZE, RATE_LIMIT_WINDOW_MS } from '../common/limits.js';
 
 /** The package root: two levels above this file, in src/server/ and in dist/server/ alike. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,7 +39,6 @@ export interface AppContext {
   logger: Logger;
 }
 
-const MAX_QUERY_PARAMS = 64;
 
 function decodeComponent(s: string): string {
   try {
@@ -57,7 +57,7 @@ export function parseQueryString(qs: string | null | undefined): Record<string, 
   let n = 0;
   for (const pair of (qs ?? "").split("&")) {
     if (!pair) continue;
-    if (++n > MAX_QUERY_PARAMS) break;
+    if (++n > MAX_QUERY_PARAMETERS) break;
     const eq = pair.indexOf('=');
     const key = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
     const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
@@ -147,7 +147,7 @@ export function createApp(ctx: AppContext): Express {
   // After helmet, so this 400 carries the security headers too.
   app.use(rejectMalformedUrl);
   app.use(compression());
-  app.use(express.json({ limit: '16kb' }));
+  app.use(express.json({ limit: MAX_BODY_BYTES }));
 
   // ---- API ----
   const api: RequestHandler[] = [];
@@ -157,7 +157,7 @@ export function createApp(ctx: AppContext): Express {
   if (options.rateLimit > 0) {
     api.push(
       rateLimit({
-        windowMs: 60_000,
+        windowMs: RATE_LIMIT_WINDOW_MS,
         limit: options.rateLimit,
         standardHeaders: 'draft-7',
         legacyHeaders: false,

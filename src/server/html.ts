@@ -7,7 +7,7 @@
 import type { HighlightedDocument } from '../search/searcher.js';
 import type { Hit, IndexStats, SearchResult } from '../search/types.js';
 import { arabicNumber, formatDate, resultCount, searchHref, statusText } from './public/format.js';
-import { PAGE_SIZE, MAX_PAGE } from './validation.js';
+import { MAX_PAGE, PAGE_SIZE } from '../common/limits.js';
 
 /** The facet key the Searcher gives documents without a source; it cannot be used as a filter. */
 const NO_SOURCE = '(none)';

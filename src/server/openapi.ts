@@ -1,5 +1,5 @@
 /** OpenAPI 3.1 description of the service. tests/api/openapi.test.ts keeps it true to the routes. */
-import { MAX_LIMIT, MAX_OFFSET, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SUGGESTIONS } from './validation.js';
+import { API_MAX_HITS, API_MAX_OFFSET, DEFAULT_HIT_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS } from '../common/limits.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -16,7 +16,7 @@ const q = (required: boolean, description: string) => ({
 
 const filterParams = [
   { name: 'mode', in: 'query', required: false, description: 'any: documents with any of the words, ranked; all: documents with every word.', schema: { type: 'string', enum: ['any', 'all'], default: 'any' } },
-  { name: 'source', in: 'query', required: false, description: 'Only documents whose `source` field is exactly this.', schema: { type: 'string', maxLength: 200 } },
+  { name: 'source', in: 'query', required: false, description: 'Only documents whose `source` field is exactly this.', schema: { type: 'string', maxLength: MAX_SOURCE_LENGTH } },
   { name: 'from', in: 'query', required: false, description: 'Only documents dated on or after this day.', schema: { type: 'string', format: 'date' } },
   { name: 'to', in: 'query', required: false, description: 'Only documents dated on or before this day.', schema: { type: 'string', format: 'date' } },
 ];
@@ -39,8 +39,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'Ranked documents matching a query, with highlighted snippets and counts by source.',
           parameters: [
             q(true, 'The query: words, "a phrase", -excluded, prefix*. Trimmed; must not be empty.'),
-            { name: 'limit', in: 'query', required: false, description: 'Hits to return.', schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 10 } },
-            { name: 'offset', in: 'query', required: false, description: 'Hits to skip.', schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 } },
+            { name: 'limit', in: 'query', required: false, description: 'Hits to return.', schema: { type: 'integer', minimum: 1, maximum: API_MAX_HITS, default: DEFAULT_HIT_LIMIT } },
+            { name: 'offset', in: 'query', required: false, description: 'Hits to skip.', schema: { type: 'integer', minimum: 0, maximum: API_MAX_OFFSET, default: 0 } },
             ...filterParams,
           ],
           responses: {

@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
+import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../common/limits.js';
 import { createApp } from './app.js';
 import { resolveOptions, type ServerOptions } from './config.js';
 import { IndexHolder } from './index-holder.js';
@@ -40,9 +41,9 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const holder = new IndexHolder(o.index, { logger, pollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
   const app = createApp({ holder, options: o, logger });
   const server = createHttpServer(app);
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

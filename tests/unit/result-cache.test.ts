@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BYTES_PER_ENTRY, estimateBytes, LruCache } from '../../src/server/result-cache.js';
+import { CACHE_BYTES_PER_ENTRY } from '../../src/common/limits.js';
+import { estimateBytes, LruCache } from '../../src/server/result-cache.js';
 
 describe('LruCache', () => {
   it('drops the least recently used entry first; a read counts as a use', () => {
@@ -50,6 +51,6 @@ describe('SearchCache', () => {
     const small = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن')], facets: { source: {} } });
     const large = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن '.repeat(10_000))], facets: { source: {} } });
     expect(large - small).toBeGreaterThanOrEqual(2 * 'الأمن '.repeat(10_000).length);
-    expect(BYTES_PER_ENTRY).toBeGreaterThan(small);
+    expect(CACHE_BYTES_PER_ENTRY).toBeGreaterThan(small);
   });
 });
