@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
+import { DEFAULT_INDEX } from '../common/defaults.js';
 import { CLI_MAX_HITS, CLI_MAX_OFFSET } from '../common/limits.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
@@ -35,7 +36,7 @@ export function program(): Command {
   p.command('index')
     .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz).')
     .option('-i, --input <path>', 'folder or file of documents', 'seeds')
-    .option('-o, --out <dir>', 'index folder to write (replaced atomically)', 'index-data')
+    .option('-o, --out <dir>', 'index folder to write (replaced atomically)', DEFAULT_INDEX)
     .option('--strict', 'stop at the first bad document instead of skipping it', false)
     .option('-q, --quiet', 'print only the summary', false)
     .action(runIndex);
@@ -43,7 +44,7 @@ export function program(): Command {
   p.command('search')
     .description('Search an index: one query from the command line, or a whole query file into a TREC run file.')
     .argument('[query]', 'the query: words, "a phrase", -excluded, prefix*')
-    .option('--index <dir>', 'index folder', 'index-data')
+    .option('--index <dir>', 'index folder', DEFAULT_INDEX)
     .option('-n, --limit <n>', 'results to show (run files: hits per query)', integer(1, CLI_MAX_HITS))
     .option('--offset <n>', 'results to skip', integer(0, CLI_MAX_OFFSET), 0)
     .addOption(new Option('--mode <mode>', 'any word (ranked OR) or all words').choices(['any', 'all']).default('any'))

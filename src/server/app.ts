@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Searcher } from '../search/searcher.js';
 import type { SearchOptions, SearchResult } from '../search/types.js';
-import type { ResolvedOptions } from './config.js';
+import type { ServerSettings } from '../common/config.js';
 import { FahrasError } from '../common/errors.js';
 import { errorBody, httpFailureOf } from './errors.js';
 import { documentPage, notFoundPage, searchPage, unavailablePage, layout, escapeHtml } from './html.js';
@@ -35,7 +35,7 @@ const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'ut
 
 export interface AppContext {
   holder: IndexHolder;
-  options: Pick<ResolvedOptions, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number };
+  options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number };
   logger: Logger;
 }
 
