@@ -57,9 +57,13 @@ export function miniSearchJson(scale: Scale): string {
 }
 
 /** The compiled library (dist/), imported at run time so the bench measures what ships. */
-export type FahrasLib = typeof import('../src/index.js');
+export type FahrasLib = typeof import('../src/lib.js');
+/** The compiled library entry; snapshots of commits before it was renamed have dist/index.js. */
+export function libraryEntry(): string {
+  return [join(DIST, 'lib.js'), join(DIST, 'index.js')].find((f) => existsSync(f)) ?? join(DIST, 'lib.js');
+}
 export async function loadFahras(): Promise<FahrasLib> {
-  const entry = join(DIST, 'index.js');
+  const entry = libraryEntry();
   if (!existsSync(entry)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);
   return (await import(pathToFileURL(entry).href)) as FahrasLib;
 }

@@ -12,7 +12,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLI, DIST, MB, OUT, arg, ensureDirs, freePort, fx, header, indexDir, lastJson, median, miniSearchJson, procStatus, ratio, runInline, scaleArg, sleep, spawnQuiet, table, type Scale } from './common.js';
+import { CLI, MB, libraryEntry, OUT, arg, ensureDirs, freePort, fx, header, indexDir, lastJson, median, miniSearchJson, procStatus, ratio, runInline, scaleArg, sleep, spawnQuiet, table, type Scale } from './common.js';
 import { corpusFor } from './corpus.js';
 import { buildBaseline, buildFahras } from './build.js';
 
@@ -144,7 +144,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     : undefined;
   if (!srv) console.log(`fahras serve: not measurable (${servers[servers.length - 1].error})`);
 
-  const dist = pathToFileURL(join(DIST, 'index.js')).href;
+  const dist = pathToFileURL(libraryEntry()).href;
   const fo = await openRuns(OPEN_FAHRAS, { BENCH_DIST: dist, BENCH_DIR: dir }, runs);
   const mo = await openRuns(OPEN_MINISEARCH, { BENCH_JSON: miniSearchJson(scale) }, runs, ['--max-old-space-size=16384']);
   const n = NaN;
