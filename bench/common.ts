@@ -67,9 +67,18 @@ export async function loadFahras(): Promise<FahrasLib> {
   if (!existsSync(entry)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);
   return (await import(pathToFileURL(entry).href)) as FahrasLib;
 }
-export type HighlightLib = typeof import('../src/search/highlight.js');
-export async function loadHighlight(): Promise<HighlightLib> {
-  return (await import(pathToFileURL(join(DIST, 'search', 'highlight.js')).href)) as HighlightLib;
+/** The pieces of a snippet-bearing search, from the compiled tree under test. */
+export interface SnippetLibs {
+  highlight: typeof import('../src/search/highlight.js');
+  snippet: typeof import('../src/search/snippet.js');
+  query: typeof import('../src/search/query.js');
+  /** The HTML the API adds to each hit. */
+  html: typeof import('../src/server/view/marked.js');
+}
+export async function loadSnippetLibs(): Promise<SnippetLibs> {
+  const load = (path: string) => import(pathToFileURL(join(DIST, path)).href);
+  const [highlight, snippet, query, html] = await Promise.all(['search/highlight.js', 'search/snippet.js', 'search/query.js', 'server/view/marked.js'].map(load));
+  return { highlight, snippet, query, html } as SnippetLibs;
 }
 
 /**

@@ -4,6 +4,8 @@ import type { MatchMode, SearchResult } from '../search/types.js';
 import { readQueries, runLine } from '../eval/trec.js';
 import { parseDate } from '../index/dates.js';
 import { FahrasError } from '../common/errors.js';
+import { apiSearchResult } from '../server/api-json.js';
+import { markedText, snippetText } from './terminal.js';
 import { DEFAULT_HIT_LIMIT, MAX_QUERY_LENGTH, RUN_DEPTH } from '../common/limits.js';
 
 export interface SearchCommandOptions {
@@ -20,17 +22,12 @@ export interface SearchCommandOptions {
 }
 
 
-/** Terminal rendering: <mark> becomes bold, entities are decoded. */
-export function toTerminal(html: string, color: boolean): string {
-  const text = html.replace(/<mark>/g, color ? '\x1b[1m' : '[').replace(/<\/mark>/g, color ? '\x1b[22m' : ']');
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-}
-
 function printResult(r: SearchResult, offset: number, color: boolean): void {
   const lines = [`${r.total} result${r.total === 1 ? '' : 's'} (${r.took_ms.toFixed(1)} ms)`];
   if (r.didYouMean) lines.push(`did you mean: ${r.didYouMean}`);
   r.hits.forEach((h, i) => {
-    lines.push('', `${offset + i + 1}. ${toTerminal(h.titleHighlighted || h.id, color)}  [${h.id}, ${h.score.toFixed(2)}]`, `   ${toTerminal(h.snippet, color).replace(/\n+/g, ' ')}`);
+    const title = h.title ? markedText(h.title, h.highlights.title, color) : markedText(h.id, [], color);
+    lines.push('', `${offset + i + 1}. ${title}  [${h.id}, ${h.score.toFixed(2)}]`, `   ${snippetText(h.snippet, color).replace(/\n+/g, ' ')}`);
   });
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -70,7 +67,8 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
       mode: opts.mode,
       filters: { source: opts.source, from: opts.from, to: opts.to },
     });
-    if (opts.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    // --json prints what the HTTP API answers (its highlighted HTML included).
+    if (opts.json) process.stdout.write(JSON.stringify(apiSearchResult(r), null, 2) + '\n');
     else printResult(r, opts.offset, Boolean(process.stdout.isTTY));
   } finally {
     searcher.close();

@@ -12,18 +12,15 @@ import { FORMAT_VERSION } from '../index/format.js';
 import { DEFAULT_HIT_LIMIT, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS } from '../common/limits.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, Ranker, type RankFilters, type RankParams } from './rank.js';
-import { markup, matcherFor, matchSpans, snippet } from './highlight.js';
-import type { Hit, IndexStats, SearchOptions, SearchResult, Span, StoredDocument, Suggestion } from './types.js';
+import { matcherFor, matchSpans } from './highlight.js';
+import { snippet } from './snippet.js';
+import { NO_SOURCE, type Hit, type IndexStats, type SearchOptions, type SearchResult, type Span, type StoredDocument, type Suggestion } from './types.js';
 
+/** A whole document and every match of a query in its title and text. */
 export interface HighlightedDocument {
   document: StoredDocument;
-  titleHighlighted: string;
-  textHighlighted: string;
   highlights: { title: Span[]; text: Span[] };
 }
-
-/** The facet name (and source filter value) of documents that have no source. */
-export const NO_SOURCE = '(none)';
 
 function elapsed(t0: number): number {
   return Math.round((performance.now() - t0) * 1000) / 1000;
@@ -120,19 +117,18 @@ export class Searcher {
       const doc = r.docs[i];
       const id = this.data.ids[doc];
       if (!withSnippets) {
-        hits.push({ id, score: r.scores[i], title: '', titleHighlighted: '', snippet: '', highlights: { title: [], text: [] }, metadata: {} });
+        hits.push({ id, score: r.scores[i], title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {} });
         continue;
       }
       const d = this.readDocument(doc);
       const titleSpans = matchSpans(this.analyzer, d.title, matcher);
-      const s = snippet(this.analyzer, d.text, matcher);
+      const text = snippet(this.analyzer, d.text, matcher);
       hits.push({
         id,
         score: r.scores[i],
         title: d.title,
-        titleHighlighted: markup(d.title, titleSpans),
-        snippet: s.html,
-        highlights: { title: titleSpans, text: s.spans },
+        snippet: text.snippet,
+        highlights: { title: titleSpans, text: text.spans },
         metadata: d.metadata,
       });
     }
@@ -149,11 +145,9 @@ export class Searcher {
   highlightDocument(id: string, query?: string): HighlightedDocument | undefined {
     const document = this.getDocument(id);
     if (!document) return undefined;
-    if (!query) return { document, titleHighlighted: markup(document.title, []), textHighlighted: markup(document.text, []), highlights: { title: [], text: [] } };
+    if (!query) return { document, highlights: { title: [], text: [] } };
     const m = matcherFor(parseQuery(query, this.analyzer));
-    const title = matchSpans(this.analyzer, document.title, m);
-    const text = matchSpans(this.analyzer, document.text, m);
-    return { document, titleHighlighted: markup(document.title, title), textHighlighted: markup(document.text, text), highlights: { title, text } };
+    return { document, highlights: { title: matchSpans(this.analyzer, document.title, m), text: matchSpans(this.analyzer, document.text, m) } };
   }
 
   /** Completions of the last word of `input` among surface forms, most frequent first. */

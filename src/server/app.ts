@@ -18,8 +18,10 @@ import type { Searcher } from '../search/searcher.js';
 import type { SearchOptions, SearchResult } from '../search/types.js';
 import type { ServerSettings } from '../common/config.js';
 import { FahrasError } from '../common/errors.js';
+import { apiHighlightedDocument, apiSearchResult } from './api-json.js';
 import { errorBody, httpFailureOf } from './errors.js';
-import { documentPage, notFoundPage, searchPage, unavailablePage, layout, escapeHtml } from './html.js';
+import { documentPage, notFoundPage, searchPage, unavailablePage, layout } from './html.js';
+import { escapeHtml } from './view/marked.js';
 import type { IndexHolder } from './index-holder.js';
 import { openApiDocument } from './openapi.js';
 import { SearchCache, type CachedSearch } from './result-cache.js';
@@ -176,7 +178,7 @@ export function createApp(ctx: AppContext): Express {
     const p = validate(searchParams, req.query);
     const t0 = performance.now();
     const { entry, hit } = search(searcher(), p.q, { limit: p.limit, offset: p.offset, mode: p.mode, filters: { source: p.source, from: p.from, to: p.to } });
-    entry.jsonTail ??= Buffer.from(JSON.stringify({ query: p, ...entry.result, took_ms: undefined }).slice(1));
+    entry.jsonTail ??= Buffer.from(JSON.stringify({ query: p, ...apiSearchResult(entry.result), took_ms: undefined }).slice(1));
     const took = hit ? Math.round((performance.now() - t0) * 1000) / 1000 : entry.result.took_ms;
     res.type('json').send(Buffer.concat([Buffer.from(`{"took_ms":${took},`), entry.jsonTail]));
   });
@@ -198,7 +200,7 @@ export function createApp(ctx: AppContext): Express {
     }
     const d = s.highlightDocument(id, q);
     if (!d) throw new FahrasError(`No document has the id "${id}".`, 'not_found');
-    res.json({ ...d.document, titleHighlighted: d.titleHighlighted, textHighlighted: d.textHighlighted, highlights: d.highlights });
+    res.json(apiHighlightedDocument(d));
   });
 
   app.get('/api/stats', (_req, res) => {

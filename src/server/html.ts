@@ -1,50 +1,17 @@
 /**
  * Server-side HTML for the search page and the document view. Everything that
- * comes from a document or a request is escaped here; highlighted fragments from
- * the Searcher are re-sanitized so that only <mark> survives (defense in depth).
- * The markup matches what public/app.js builds in the browser.
+ * comes from a document or a request is escaped here; text with matches is
+ * rendered by view/marked.ts. The markup matches what public/app.js builds in
+ * the browser.
  */
 import type { HighlightedDocument } from '../search/searcher.js';
 import type { Hit, IndexStats, SearchResult } from '../search/types.js';
+import { escapeHtml, markedHtml, snippetHtml } from './view/marked.js';
 import { arabicNumber, formatDate, resultCount, searchHref, statusText } from './public/format.js';
 import { MAX_PAGE, PAGE_SIZE } from '../common/limits.js';
 
 /** The facet key the Searcher gives documents without a source; it cannot be used as a filter. */
 const NO_SOURCE = '(none)';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const UNESCAPES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-/**
- * Re-sanitizes highlighted HTML: keeps bare <mark>/</mark> (balanced), and turns
- * everything else into escaped text, whatever it was.
- */
-export function sanitizeMarked(html: string): string {
-  let out = '';
-  let open = false;
-  for (const part of html.split(/(<\/?mark>)/)) {
-    if (part === '<mark>') {
-      if (!open) out += '<mark>';
-      open = true;
-    } else if (part === '</mark>') {
-      if (open) out += '</mark>';
-      open = false;
-    } else {
-      out += escapeHtml(part.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => UNESCAPES[e]));
-    }
-  }
-  return open ? out + '</mark>' : out;
-}
-
-/** Numbers the marks m1, m2, … so the first can be linked (#m1) and all navigated. */
-export function numberMarks(html: string): { html: string; count: number } {
-  let n = 0;
-  return { html: html.replace(/<mark>/g, () => `<mark id="m${++n}">`), count: n };
-}
 
 export interface PageState {
   q?: string;
@@ -121,7 +88,7 @@ ${o.body}
 }
 
 function hitTitle(hit: Hit): string {
-  return hit.title ? sanitizeMarked(hit.titleHighlighted) : escapeHtml(hit.id);
+  return hit.title ? markedHtml(hit.title, hit.highlights.title) : escapeHtml(hit.id);
 }
 
 export function renderHit(hit: Hit, q: string): string {
@@ -134,7 +101,7 @@ export function renderHit(hit: Hit, q: string): string {
   return `<li class="result">
   <h2 class="result-title"><a href="${escapeHtml(documentHref(hit.id, q))}" dir="auto">${hitTitle(hit)}</a></h2>
   ${meta.length ? `<p class="result-meta">${meta.join('<span class="sep" aria-hidden="true">|</span>')}</p>` : ''}
-  <p class="snippet" dir="auto">${sanitizeMarked(hit.snippet)}</p>
+  <p class="snippet" dir="auto">${snippetHtml(hit.snippet)}</p>
 </li>`;
 }
 
@@ -221,10 +188,11 @@ export function searchPage(v: ResultsView): string {
 /** The whole document, every match highlighted, the first one at #m1. */
 export function documentPage(d: HighlightedDocument, q: string | undefined): string {
   const doc = d.document;
-  const title = doc.title ? numberMarks(sanitizeMarked(d.titleHighlighted)) : { html: escapeHtml(doc.id), count: 0 };
+  const titleHtml = doc.title ? markedHtml(doc.title, d.highlights.title, 1) : escapeHtml(doc.id);
   // Marks in the text are numbered after those in the title.
-  let n = title.count;
-  const text = sanitizeMarked(d.textHighlighted).replace(/<mark>/g, () => `<mark id="m${++n}">`);
+  const titleMarks = doc.title ? d.highlights.title.length : 0;
+  const text = markedHtml(doc.text, d.highlights.text, titleMarks + 1);
+  const n = titleMarks + d.highlights.text.length;
   const date = formatDate(doc.metadata.date);
   const source = typeof doc.metadata.source === 'string' ? doc.metadata.source : undefined;
   const author = typeof doc.metadata.author === 'string' ? doc.metadata.author : undefined;
@@ -239,7 +207,7 @@ export function documentPage(d: HighlightedDocument, q: string | undefined): str
   const matches = q ? `<p class="match-count" role="status">${n === 0 ? 'لا تطابقات في هذه الوثيقة' : n === 1 ? 'تطابق واحد' : n === 2 ? 'تطابقان' : `${arabicNumber(n)} ${n % 100 >= 3 && n % 100 <= 10 ? 'تطابقات' : 'تطابقًا'}`}</p>` : '';
   const body = `<article class="document" data-marks="${n}">
   <nav class="doc-nav">${back}${matches}</nav>
-  <h1 class="doc-title" dir="auto">${title.html}</h1>
+  <h1 class="doc-title" dir="auto">${titleHtml}</h1>
   ${meta.length ? `<p class="result-meta">${meta.join('<span class="sep" aria-hidden="true">|</span>')}</p>` : ''}
   <div class="doc-text" dir="auto">${text}</div>
 </article>`;

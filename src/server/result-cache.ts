@@ -80,13 +80,21 @@ export interface CacheStats {
 
 /**
  * Bytes a result and its API body take, roughly: strings are UTF-16 in the heap
- * and UTF-8 (2 bytes per Arabic letter) in the body; each span a small array.
+ * and UTF-8 (2 bytes per Arabic letter) in the body, where the title and the
+ * snippet's text come twice (as text and as highlighted HTML); each span is a
+ * small array.
  */
 export function estimateBytes(r: SearchResult): number {
   let bytes = 512;
   for (const h of r.hits) {
-    bytes += 256 + 4 * (h.title.length + h.titleHighlighted.length + h.snippet.length + h.id.length);
-    bytes += 48 * (h.highlights.title.length + h.highlights.text.length);
+    let snippetChars = 0;
+    let spans = h.highlights.title.length + h.highlights.text.length;
+    for (const f of h.snippet.fragments) {
+      snippetChars += f.text.length;
+      spans += f.highlights.length;
+    }
+    bytes += 256 + 4 * (2 * h.title.length + 2 * snippetChars + h.id.length);
+    bytes += 48 * spans;
     for (const v of Object.values(h.metadata)) bytes += typeof v === 'string' ? 4 * v.length : 16;
   }
   return bytes;
