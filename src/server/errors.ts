@@ -1,9 +1,14 @@
 /**
  * The HTTP side of errors: the one body shape every failure takes,
- * `{ "error": { "code", "message" } }`, and the status, code and message of
- * anything thrown while answering a request.
+ * `{ "error": { "code", "message" } }`, the status, code and message of
+ * anything thrown while answering a request, and the handlers that answer
+ * unknown routes and failures (a page for browsers, JSON for the rest).
  */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { ERROR_KINDS, FahrasError, type ApiErrorCode } from '../common/errors.js';
+import { sendHtml, wantsHtml } from './html-response.js';
+import { errorPage, notFoundPage, unavailablePage } from './view/notices.js';
 
 export interface ErrorBody {
   error: { code: ApiErrorCode; message: string };
@@ -46,4 +51,24 @@ export function httpFailureOf(err: unknown): HttpFailure {
   if (!(e instanceof FahrasError)) return e;
   const k = ERROR_KINDS[e.kind];
   return { status: k.status, code: k.code, message: k.shown ? e.message : GENERIC };
+}
+
+/** The last route: nothing else answered. */
+export const notFound: RequestHandler = (req, res) => {
+  if (wantsHtml(req)) return sendHtml(res, 404, notFoundPage('الصفحة المطلوبة غير موجودة.'));
+  res.status(404).json(errorBody('not_found', `There is no ${req.method} ${req.path}.`));
+};
+
+/** Answers anything thrown by a route or middleware; server-side failures are logged. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const e = httpFailureOf(err);
+    if (e.status >= 500) (req.log ?? logger).error({ err }, 'request failed');
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (wantsHtml(req)) return sendHtml(res, e.status, e.status === 503 ? unavailablePage() : errorPage(e.status, e.message));
+    res.status(e.status).json(errorBody(e.code, e.message));
+  };
 }

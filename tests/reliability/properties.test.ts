@@ -18,7 +18,7 @@ import { QueryError, parseQuery } from '../../src/search/query.js';
 import { openIndex, type Searcher } from '../../src/search/searcher.js';
 import type { Span } from '../../src/search/types.js';
 import { apiHighlightedDocument, apiHit } from '../../src/server/api-json.js';
-import { renderHit } from '../../src/server/html.js';
+import { renderHit } from '../../src/server/view/search-page.js';
 import { markedHtml } from '../../src/server/view/marked.js';
 import { expectOnlyMarks, expectSafePage, fragmentText } from './helpers.js';
 
