@@ -10,7 +10,7 @@ import type { ServerSettings } from '../common/config.js';
 import { MAX_BODY_BYTES } from '../common/limits.js';
 import { errorHandler, notFound } from './errors.js';
 import type { IndexHolder } from './index-holder.js';
-import { apiGuards, parseQueryString, rejectMalformedUrl, requestLogger, securityHeaders } from './middleware.js';
+import { parseQueryString, rejectMalformedUrl, requestLogger, scriptGuards, securityHeaders } from './middleware.js';
 import { documentRoutes } from './routes/documents.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { pageRoutes } from './routes/pages.js';
@@ -44,7 +44,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(rejectMalformedUrl);
   app.use(compression());
   app.use(express.json({ limit: MAX_BODY_BYTES }));
-  app.use('/api', ...apiGuards(options));
+  const guards = scriptGuards(options);
+  app.use('/api', ...guards.api);
+  app.use('/fragments', ...guards.fragments);
 
   const search = new SearchService(holder, options.cacheSize ?? 0);
   searchRoutes(app, search);

@@ -1,7 +1,8 @@
 /**
  * What runs before the routes: query-string parsing, refusing malformed
- * addresses, the security headers, request logging, and the guards of the
- * JSON API (CORS, rate limit, no caching).
+ * addresses, the security headers, request logging, and the guards of what
+ * scripts fetch — the JSON API and the page's fragments (CORS, rate limit,
+ * no caching).
  */
 import cors from 'cors';
 import type { RequestHandler } from 'express';
@@ -89,14 +90,21 @@ export function requestLogger(logger: Logger): RequestHandler {
   });
 }
 
-/** Before every route that answers JSON for scripts: CORS (when configured), the per-IP rate limit, no caching. */
-export function apiGuards(options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit'>): RequestHandler[] {
-  const guards: RequestHandler[] = [];
+/** The guards of what scripts fetch: `api` for the JSON API, `fragments` for the page's own script (same origin: no CORS). */
+export interface ScriptGuards {
+  api: RequestHandler[];
+  fragments: RequestHandler[];
+}
+
+/** CORS when configured, the per-IP rate limit (one budget for the API and the fragments), no caching. */
+export function scriptGuards(options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit'>): ScriptGuards {
+  const cross: RequestHandler[] = [];
   if (options.corsOrigin.length) {
-    guards.push(cors({ origin: options.corsOrigin.includes('*') ? '*' : options.corsOrigin, methods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 600 }));
+    cross.push(cors({ origin: options.corsOrigin.includes('*') ? '*' : options.corsOrigin, methods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 600 }));
   }
+  const limit: RequestHandler[] = [];
   if (options.rateLimit > 0) {
-    guards.push(
+    limit.push(
       rateLimit({
         windowMs: RATE_LIMIT_WINDOW_MS,
         limit: options.rateLimit,
@@ -107,9 +115,9 @@ export function apiGuards(options: Pick<ServerSettings, 'corsOrigin' | 'rateLimi
       }),
     );
   }
-  guards.push((_req, res, next) => {
+  const noStore: RequestHandler = (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
-  });
-  return guards;
+  };
+  return { api: [...cross, ...limit, noStore], fragments: [...limit, noStore] };
 }

@@ -7,6 +7,8 @@ export interface LayoutOptions {
   /** Module scripts of the page (same-origin files: the CSP allows nothing inline). */
   scripts?: string[];
   footer?: string;
+  /** <template>s for the page's script, kept out of <main>: markup it shows in cases only it knows of. */
+  templates?: string;
 }
 
 export function layout(o: LayoutOptions): string {
@@ -35,7 +37,8 @@ ${scripts}
 ${o.body}
 </main>
 <footer class="site-footer"><div class="wrap">${o.footer ?? ''}</div></footer>
-</body>
+${o.templates ? `${o.templates}
+` : ''}</body>
 </html>
 `;
 }

@@ -1,7 +1,10 @@
 /**
  * The search page: the form, and the pieces that change with the query —
  * status line, notice, source facets, results, pager and the page title.
- * Everything from a document or a request is escaped here.
+ * The page is rendered whole for an address; its script (public/search-page.js)
+ * fetches the pieces of the next address (GET /fragments) and swaps them in,
+ * so the page is rendered here alone, with or without JavaScript. Everything
+ * from a document or a request is escaped here.
  */
 import { MAX_PAGE, MAX_QUERY_LENGTH, PAGE_SIZE } from '../../common/limits.js';
 import { NO_SOURCE, type Hit, type IndexStats, type MatchMode, type SearchResult } from '../../search/types.js';
@@ -71,11 +74,9 @@ function renderFacets(result: SearchResult, s: PageState): string {
   if (entries.length === 0) return '';
   const all = entries.reduce((a, [, n]) => a + n, 0);
   const item = (label: string, n: number, source: string | undefined, active: boolean) =>
-    source === NO_SOURCE
-      ? `<li><span class="facet static"><bdi>بدون مصدر</bdi> <span class="count">${arabicNumber(n)}</span></span></li>`
-      : `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(searchHref({ ...s, source, page: 1 }))}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${escapeHtml(label)}</bdi> <span class="count">${arabicNumber(n)}</span></a></li>`;
+    `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(searchHref({ ...s, source, page: 1 }))}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${escapeHtml(label)}</bdi> <span class="count">${arabicNumber(n)}</span></a></li>`;
   return `<h2 class="facets-title">المصدر</h2><ul class="facet-list">${item('كل المصادر', all, undefined, !s.source)}${entries
-    .map(([name, n]) => item(name, n, name, s.source === name))
+    .map(([name, n]) => item(name === NO_SOURCE ? 'بدون مصدر' : name, n, name, s.source === name))
     .join('')}</ul>`;
 }
 
@@ -96,9 +97,14 @@ function renderPager(total: number, s: PageState): string {
   return parts.join('');
 }
 
+/** A search that could not be made, and why. (The page's script shows it, from a template, when the server cannot be reached.) */
+function failedNotice(why: string): string {
+  return `<div class="notice error" role="alert"><p>تعذّر إجراء البحث.</p><p class="detail" dir="auto">${escapeHtml(why)}</p></div>`;
+}
+
 function renderNotice(v: SearchView): string {
   const { state: s, result: r } = v;
-  if (v.error) return `<div class="notice error" role="alert"><p>تعذّر إجراء البحث.</p><p class="detail" dir="auto">${escapeHtml(v.error)}</p></div>`;
+  if (v.error) return failedNotice(v.error);
   if (r && s.q) {
     if (r.total === 0) {
       const dym = r.didYouMean ? `<p class="did-you-mean">هل تقصد: <a href="${escapeHtml(searchHref({ q: r.didYouMean }))}" data-nav><bdi>${escapeHtml(r.didYouMean)}</bdi></a>؟</p>` : '';
@@ -140,5 +146,7 @@ export function searchPage(v: SearchView): string {
   <ol id="results" class="results" aria-label="النتائج">${p.results}</ol>
 </div>
 <nav id="pager" class="pager" aria-label="الصفحات">${p.pager}</nav>`;
-  return layout({ title: p.title, body, scripts: ['/static/app.js'], footer: statsFooter(v.stats) });
+  // Shown by the script when the server cannot be reached.
+  const templates = `<template id="search-failed">${failedNotice('تعذّر الاتصال بالخادم. تحقّق من الاتصال ثم أعد المحاولة.')}</template>`;
+  return layout({ title: p.title, body, scripts: ['/static/search-page.js'], footer: statsFooter(v.stats), templates });
 }
