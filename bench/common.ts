@@ -133,9 +133,14 @@ export function runMeasured(cmd: string, args: string[], opts: { env?: NodeJS.Pr
   });
 }
 
-/** Runs an inline ES module (`node --input-type=module -e`) with REPO as cwd. */
-export function runInline(code: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Measured> {
-  return runMeasured(process.execPath, [...nodeArgs, '--input-type=module', '-e', code], { env: { ...process.env, ...env } });
+/** A program of bench/children/ (see its README), by file name. */
+export function childProgram(name: string): string {
+  return join(REPO, 'bench', 'children', name);
+}
+
+/** Runs a program of bench/children/ in a fresh node under /usr/bin/time, with REPO as cwd. */
+export function runChild(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Measured> {
+  return runMeasured(process.execPath, [...nodeArgs, childProgram(name)], { env: { ...process.env, ...env } });
 }
 
 /** The last line of a child's stdout that parses as JSON. */
