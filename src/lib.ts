@@ -10,3 +10,6 @@ export { QueryError } from './search/query.js';
 export { TrecFormatError } from './eval/trec.js';
 export { openIndex, Searcher, type HighlightedDocument } from './search/searcher.js';
 export type * from './search/types.js';
+export { NO_SOURCE } from './search/types.js';
+/** Hits carry text and spans: these lay out marks and snippet fragments in whatever markup the caller renders. */
+export { renderMarked, renderSnippet } from './search/snippet.js';
