@@ -101,6 +101,14 @@ async function expectSameAsLoaded(p: Page): Promise<Snapshot> {
   return shown;
 }
 
+/** From the home page, types `q`; what the script then shows, checked against loading its address. */
+async function typedFromHome(p: Page, q: string): Promise<Snapshot> {
+  await p.goto(srv.url + '/');
+  await typeInto(p, q);
+  await settled(p, (u) => u.searchParams.get('q') === q);
+  return expectSameAsLoaded(p);
+}
+
 describe('with and without JavaScript, loading an address', () => {
   const addresses: [string, string][] = [
     ['the home page', '/'],
@@ -127,10 +135,7 @@ describe('with and without JavaScript, loading an address', () => {
 describe('what the script shows is what the address shows', () => {
   it('typing a query, then choosing a source facet, then going Back', async () => {
     await withPage(async (p) => {
-      await p.goto(srv.url + '/');
-      await typeInto(p, 'النفط');
-      await settled(p, (u) => u.searchParams.get('q') === 'النفط');
-      const typed = await expectSameAsLoaded(p);
+      const typed = await typedFromHome(p, 'النفط');
       expect(typed.areas.results).toContain('<mark>النفط</mark>');
       expect(typed.areas.facets).toContain('عكاظ');
 
@@ -148,10 +153,7 @@ describe('what the script shows is what the address shows', () => {
 
   it('a query with no results offers a did-you-mean; following it', async () => {
     await withPage(async (p) => {
-      await p.goto(srv.url + '/');
-      await typeInto(p, 'النفظ');
-      await settled(p, (u) => u.searchParams.get('q') === 'النفظ');
-      const empty = await expectSameAsLoaded(p);
+      const empty = await typedFromHome(p, 'النفظ');
       expect(empty.areas.notice).toContain('did-you-mean');
       expect(empty.areas.results).toBe('<ol id="results" class="results" aria-label="النتائج"></ol>');
 
@@ -189,10 +191,7 @@ describe('what the script shows is what the address shows', () => {
 
   it('documents without a source: a facet that filters like any other', async () => {
     await withPage(async (p) => {
-      await p.goto(srv.url + '/');
-      await typeInto(p, 'العراق');
-      await settled(p, (u) => u.searchParams.get('q') === 'العراق');
-      await expectSameAsLoaded(p);
+      await typedFromHome(p, 'العراق');
       await p.locator('#facets .facet', { hasText: 'بدون مصدر' }).click();
       await settled(p, (u) => u.searchParams.get('source') === '(none)');
       const none = await expectSameAsLoaded(p);
