@@ -10,7 +10,7 @@
 import { readManifest } from '../src/index/open.js';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, MB, OUT, TMP, dirBytes, ensureDirs, flag, fx, header, indexDir, lastJson, miniSearchJson, ratio, runInline, runMeasured, scaleArg, table, type Measured, type Scale } from './common.js';
+import { CLI, MB, OUT, TMP, dirBytes, ensureDirs, flag, fx, header, indexDir, lastJson, miniSearchJson, ratio, runChild, runMeasured, scaleArg, table, type Measured, type Scale } from './common.js';
 import { corpusFor } from './corpus.js';
 
 export interface FahrasBuild {
@@ -66,42 +66,13 @@ export async function buildFahras(scale: Scale, input: string, cpuProf = false):
   };
 }
 
-/** The MiniSearch baseline, as an inline module run by a child node. */
-const MINISEARCH_BUILD = `
-import MiniSearch from 'minisearch';
-import { createReadStream, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-const input = process.env.BENCH_INPUT, out = process.env.BENCH_OUT;
-const t0 = performance.now();
-const ms = new MiniSearch({ fields: ['title', 'text'], storeFields: ['title'] });
-const raw = createReadStream(input, { highWaterMark: 1 << 20 });
-let batch = [], docs = 0;
-for await (const line of createInterface({ input: input.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity })) {
-  if (!line.trim()) continue;
-  const r = JSON.parse(line);
-  batch.push({ id: r.id, title: r.title, text: r.text });
-  if (batch.length === 1000) { ms.addAll(batch); docs += batch.length; batch = []; }
-}
-ms.addAll(batch); docs += batch.length;
-const t1 = performance.now();
-let error, jsonBytes = 0;
-try {
-  const json = JSON.stringify(ms);
-  writeFileSync(out, json);
-  jsonBytes = Buffer.byteLength(json);
-} catch (e) { error = String(e); }
-const t2 = performance.now();
-console.log(JSON.stringify({ docs, indexSeconds: (t1 - t0) / 1000, stringifySeconds: (t2 - t1) / 1000, jsonBytes, error, maxRss: process.resourceUsage().maxRSS * 1024 }));
-`;
-
 export async function buildBaseline(scale: Scale, input: string): Promise<BaselineBuild> {
   const out = miniSearchJson(scale);
   rmSync(out, { force: true });
   const nodeArgs = ['--max-old-space-size=16384'];
-  const m = await runInline(MINISEARCH_BUILD, { BENCH_INPUT: input, BENCH_OUT: out }, nodeArgs);
+  const m = await runChild('minisearch-build.js', { BENCH_INPUT: input, BENCH_OUT: out }, nodeArgs);
   if (m.code !== 0) {
-    return { docs: NaN, seconds: m.seconds, indexSeconds: NaN, stringifySeconds: NaN, peakRss: m.peakRss, jsonBytes: NaN, error: m.stderr.trim().split('\n').slice(-3).join(' '), command: 'bench/build.ts MINISEARCH_BUILD' };
+    return { docs: NaN, seconds: m.seconds, indexSeconds: NaN, stringifySeconds: NaN, peakRss: m.peakRss, jsonBytes: NaN, error: m.stderr.trim().split('\n').slice(-3).join(' '), command: 'bench/children/minisearch-build.js' };
   }
   const r = lastJson<{ docs: number; indexSeconds: number; stringifySeconds: number; jsonBytes: number; error?: string }>(m.stdout);
   return {
@@ -112,7 +83,7 @@ export async function buildBaseline(scale: Scale, input: string): Promise<Baseli
     peakRss: m.peakRss,
     jsonBytes: existsSync(out) ? statSync(out).size : NaN,
     error: r.error,
-    command: `node --max-old-space-size=16384 --input-type=module -e <MINISEARCH_BUILD in bench/build.ts> (BENCH_INPUT=${input})`,
+    command: `node --max-old-space-size=16384 bench/children/minisearch-build.js (BENCH_INPUT=${input})`,
   };
 }
 

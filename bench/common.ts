@@ -57,15 +57,28 @@ export function miniSearchJson(scale: Scale): string {
 }
 
 /** The compiled library (dist/), imported at run time so the bench measures what ships. */
-export type FahrasLib = typeof import('../src/index.js');
+export type FahrasLib = typeof import('../src/lib.js');
+/** The compiled library entry; snapshots of commits before it was renamed have dist/index.js. */
+export function libraryEntry(): string {
+  return [join(DIST, 'lib.js'), join(DIST, 'index.js')].find((f) => existsSync(f)) ?? join(DIST, 'lib.js');
+}
 export async function loadFahras(): Promise<FahrasLib> {
-  const entry = join(DIST, 'index.js');
+  const entry = libraryEntry();
   if (!existsSync(entry)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);
   return (await import(pathToFileURL(entry).href)) as FahrasLib;
 }
-export type HighlightLib = typeof import('../src/search/highlight.js');
-export async function loadHighlight(): Promise<HighlightLib> {
-  return (await import(pathToFileURL(join(DIST, 'search', 'highlight.js')).href)) as HighlightLib;
+/** The pieces of a snippet-bearing search, from the compiled tree under test. */
+export interface SnippetLibs {
+  highlight: typeof import('../src/search/highlight.js');
+  snippet: typeof import('../src/search/snippet.js');
+  query: typeof import('../src/search/query.js');
+  /** The HTML the API adds to each hit. */
+  html: typeof import('../src/server/view/marked.js');
+}
+export async function loadSnippetLibs(): Promise<SnippetLibs> {
+  const load = (path: string) => import(pathToFileURL(join(DIST, path)).href);
+  const [highlight, snippet, query, html] = await Promise.all(['search/highlight.js', 'search/snippet.js', 'search/query.js', 'server/view/marked.js'].map(load));
+  return { highlight, snippet, query, html } as SnippetLibs;
 }
 
 /**
@@ -120,9 +133,14 @@ export function runMeasured(cmd: string, args: string[], opts: { env?: NodeJS.Pr
   });
 }
 
-/** Runs an inline ES module (`node --input-type=module -e`) with REPO as cwd. */
-export function runInline(code: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Measured> {
-  return runMeasured(process.execPath, [...nodeArgs, '--input-type=module', '-e', code], { env: { ...process.env, ...env } });
+/** A program of bench/children/ (see its README), by file name. */
+export function childProgram(name: string): string {
+  return join(REPO, 'bench', 'children', name);
+}
+
+/** Runs a program of bench/children/ in a fresh node under /usr/bin/time, with REPO as cwd. */
+export function runChild(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Measured> {
+  return runMeasured(process.execPath, [...nodeArgs, childProgram(name)], { env: { ...process.env, ...env } });
 }
 
 /** The last line of a child's stdout that parses as JSON. */

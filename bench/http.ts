@@ -15,8 +15,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MB, OUT, arg, ensureDirs, flag, freePort, fx, header, indexDir, miniSearchJson, procStatus, ratio, sleep, spawnQuiet, table, type Scale } from './common.js';
-import { ensureIndexes, startServer } from './load.js';
+import { MB, OUT, arg, childProgram, ensureDirs, flag, freePort, fx, header, indexDir, miniSearchJson, procStatus, ratio, sleep, spawnQuiet, table, type Scale } from './common.js';
+import { ensureIndexes, startServer } from './startup.js';
 import { makeQueryLog } from './querylog.js';
 
 interface Histogram {
@@ -87,26 +87,10 @@ export async function hammer(port: number, paths: string[], connections: number,
   };
 }
 
-/** Baseline servers, inline modules run by a child node. */
-const MINISEARCH_SERVER = `
-import http from 'node:http';
-import { readFileSync } from 'node:fs';
-import MiniSearch from 'minisearch';
-const ms = process.env.BENCH_JSON ? MiniSearch.loadJSON(readFileSync(process.env.BENCH_JSON, 'utf8'), { fields: ['title', 'text'], storeFields: ['title'] }) : undefined;
-const constant = JSON.stringify({ total: 0, hits: [] });
-http.createServer((req, res) => {
-  const u = new URL(req.url, 'http://x');
-  if (u.pathname === '/ready') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"status":"ready"}'); return; }
-  const body = ms ? (() => { const all = ms.search(u.searchParams.get('q') ?? ''); return JSON.stringify({ total: all.length, hits: all.slice(0, 10) }); })() : constant;
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(body);
-}).listen(Number(process.env.BENCH_PORT), '127.0.0.1');
-`;
-
 async function startBaseline(json: string | undefined): Promise<{ port: number; pid: number; stop: () => Promise<void>; seconds: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawnQuiet(process.execPath, ['--max-old-space-size=16384', '--input-type=module', '-e', MINISEARCH_SERVER], { env: { ...process.env, BENCH_PORT: String(port), BENCH_JSON: json ?? '' } });
+  const child = spawnQuiet(process.execPath, ['--max-old-space-size=16384', childProgram('minisearch-server.js')], { env: { ...process.env, BENCH_PORT: String(port), BENCH_JSON: json ?? '' } });
   child.stdout!.resume();
   child.stderr!.resume();
   let exited = false;

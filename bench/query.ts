@@ -17,9 +17,8 @@
 import { currentName } from '../src/index/generations.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import MiniSearch from 'minisearch';
-import { DIST, MB, OUT, arg, ensureDirs, ensureHeap, flag, fx, header, indexDir, loadFahras, loadHighlight, miniSearchJson, percentile, ratio, scaleArg, table, type Scale } from './common.js';
+import { MB, OUT, arg, ensureDirs, ensureHeap, flag, fx, header, indexDir, loadFahras, loadSnippetLibs, miniSearchJson, percentile, ratio, scaleArg, table, type Scale } from './common.js';
 import { corpusFor, records } from './corpus.js';
 import { buildFahras } from './build.js';
 import { QUERY_COUNT, makeQueryLog } from './querylog.js';
@@ -67,7 +66,6 @@ export function timeLoop<T>(name: string, items: T[], fn: (x: T) => unknown, war
   return l;
 }
 
-type QueryLib = typeof import('../src/search/query.js');
 type Searcher = Awaited<ReturnType<Awaited<ReturnType<typeof loadFahras>>['openIndex']>>;
 
 async function openFahras(scale: Scale): Promise<Searcher> {
@@ -123,8 +121,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { queries, prefixes } = await makeQueryLog(scale);
   header(`Queries in process, ${scale}× (${queries.length} queries, warm-up ${WARMUP})`);
   const s = await openFahras(scale);
-  const hl = await loadHighlight();
-  const ql = (await import(pathToFileURL(join(DIST, 'search', 'query.js')).href)) as QueryLib;
+  const lib = await loadSnippetLibs();
   const rssFahras = process.memoryUsage().rss;
   console.log(`fahras: ${s.size} documents, RSS ${MB(rssFahras)} MB`);
 
@@ -145,11 +142,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const top = new Map(queries.map((q) => [q, s.search(q, { limit: 10, snippets: false }).hits.map((h) => h.id)]));
     const docs = new Map<string, ReturnType<Searcher['getDocument']>[]>();
     res.readDocs = timeLoop('read 10 docs', queries, (q) => docs.set(q, top.get(q)!.map((id) => s.getDocument(id))));
+    // Title marks and snippets, and the HTML the API makes of them (made in the search itself until 115059b).
     res.snippets = timeLoop('snippets for 10 docs', queries, (q) => {
-      const m = hl.matcherFor(s.analyzer, ql.parseQuery(q, s.analyzer));
+      const m = lib.highlight.matcherFor(s.analyzer, lib.query.parseQuery(q, s.analyzer));
       for (const d of docs.get(q)!) {
-        hl.markup(d!.title, hl.matchSpans(s.analyzer, d!.title, m));
-        hl.snippet(s.analyzer, d!.text, m);
+        lib.html.markedHtml(d!.title, lib.highlight.matchSpans(s.analyzer, d!.title, m));
+        lib.html.snippetHtml(lib.snippet.snippet(s.analyzer, d!.text, m).snippet);
       }
     });
     docs.clear();

@@ -1,5 +1,5 @@
 /**
- * Collects the JSON results the benchmarks left in bench/out/ (build, load,
+ * Collects the JSON results the benchmarks left in bench/out/ (build, startup,
  * query, http at 1× and 4×) into one Markdown table, fahras against the
  * MiniSearch baseline, with the 4× targets and the 1× → 4× growth.
  *
@@ -24,7 +24,7 @@ interface Metric {
   target?: string;
   digits?: number;
 }
-type Scale = { build?: Json; load?: Json; query?: Json; http?: Json };
+type Scale = { build?: Json; startup?: Json; query?: Json; http?: Json };
 
 const mb = (b: number): number => b / 1048576;
 const run = (h: Json | undefined, server: string, conns: number): Json | undefined =>
@@ -36,9 +36,9 @@ const METRICS: Metric[] = [
   { name: 'build throughput', unit: 'docs/s', fahras: (s) => s.build?.fahras?.docsPerSecond, base: (s) => s.build?.baseline?.docs / s.build?.baseline?.seconds, digits: 0 },
   { name: 'build peak RSS', unit: 'MB', fahras: (s) => mb(s.build?.fahras?.peakRss), base: (s) => mb(s.build?.baseline?.peakRss), target: '≤ 2048', digits: 0 },
   { name: 'index on disk', unit: 'MB', fahras: (s) => mb(s.build?.fahras?.indexBytes), base: (s) => mb(s.build?.baseline?.jsonBytes), target: '≤ 250', digits: 1 },
-  { name: 'cold start: spawn → /ready', unit: 's', fahras: (s) => s.load?.serve?.seconds, target: '≤ 3', digits: 2 },
-  { name: 'cold start: fresh node → opened (in-process)', unit: 's', fahras: (s) => s.load?.fahrasOpen?.readyS, base: (s) => s.load?.miniSearchLoad?.readyS, digits: 2 },
-  { name: 'RSS after load (serve at /ready+1 s; baseline: after loadJSON)', unit: 'MB', fahras: (s) => mb(s.load?.serve?.rssSettled), base: (s) => mb(s.load?.miniSearchLoad?.rss), digits: 0 },
+  { name: 'cold start: spawn → /ready', unit: 's', fahras: (s) => s.startup?.serve?.seconds, target: '≤ 3', digits: 2 },
+  { name: 'cold start: fresh node → opened (in-process)', unit: 's', fahras: (s) => s.startup?.fahrasOpen?.readyS, base: (s) => s.startup?.miniSearchLoad?.readyS, digits: 2 },
+  { name: 'RSS after load (serve at /ready+1 s; baseline: after loadJSON)', unit: 'MB', fahras: (s) => mb(s.startup?.serve?.rssSettled), base: (s) => mb(s.startup?.miniSearchLoad?.rss), digits: 0 },
   { name: 'query top-10 + snippets p50', unit: 'ms', fahras: (s) => s.query?.results?.search?.p50, base: (s) => s.query?.results?.miniSearch?.p50, target: '≤ 2', digits: 2 },
   { name: 'query top-10 + snippets p95', unit: 'ms', fahras: (s) => s.query?.results?.search?.p95, base: (s) => s.query?.results?.miniSearch?.p95, digits: 2 },
   { name: 'query top-10 + snippets p99', unit: 'ms', fahras: (s) => s.query?.results?.search?.p99, base: (s) => s.query?.results?.miniSearch?.p99, target: '≤ 20', digits: 2 },
@@ -65,8 +65,10 @@ function errs(r: Json | undefined): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = arg('dir', OUT)!;
-  const s1: Scale = { build: load(dir, 'build-1x.json'), load: load(dir, 'load-1x.json'), query: load(dir, 'query-1x.json'), http: load(dir, 'http-1x.json') };
-  const s4: Scale = { build: load(dir, 'build-4x.json'), load: load(dir, 'load-4x.json'), query: load(dir, 'query-4x.json'), http: load(dir, 'http-4x.json') };
+  // bench/startup.ts wrote load-<s>x.json while it was called bench/load.ts.
+  const startup = (s: number) => load(dir, `startup-${s}x.json`) ?? load(dir, `load-${s}x.json`);
+  const s1: Scale = { build: load(dir, 'build-1x.json'), startup: startup(1), query: load(dir, 'query-1x.json'), http: load(dir, 'http-1x.json') };
+  const s4: Scale = { build: load(dir, 'build-4x.json'), startup: startup(4), query: load(dir, 'query-4x.json'), http: load(dir, 'http-4x.json') };
   const v = (f: ((s: Scale) => number) | undefined, s: Scale, d = 2): string => {
     if (!f) return '';
     const x = Number(f(s));

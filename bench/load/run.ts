@@ -27,7 +27,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { CLI, MB, OUT, arg, fx, procStatus, revision, sleep, table } from '../common.js';
 import { CORPUS_1X } from '../corpus.js';
-import { startServer, type ServerStart } from '../load.js';
+import { startServer, type ServerStart } from '../startup.js';
 import { makeQueryLog } from '../querylog.js';
 
 const WORK = '/tmp/fahras-reliability';

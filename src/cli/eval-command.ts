@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { evaluateCollection, formatMetrics } from '../eval/run.js';
-import { CliError, asCliError } from './errors.js';
 
 export interface EvalCommandOptions {
   docs: string;
@@ -11,11 +10,7 @@ export interface EvalCommandOptions {
 }
 
 export async function runEval(opts: EvalCommandOptions): Promise<void> {
-  try {
-    const r = await evaluateCollection({ docs: opts.docs, queries: opts.queries, qrels: opts.qrels });
-    if (opts.run) writeFileSync(opts.run, r.run.join('\n') + '\n');
-    process.stdout.write(opts.json ? JSON.stringify(r.metrics, null, 2) + '\n' : formatMetrics(opts.docs, r.metrics) + '\n');
-  } catch (e) {
-    throw e instanceof Error && e.name === 'TrecFormatError' ? new CliError(e.message) : asCliError(e);
-  }
+  const r = await evaluateCollection({ docs: opts.docs, queries: opts.queries, qrels: opts.qrels });
+  if (opts.run) writeFileSync(opts.run, r.run.join('\n') + '\n');
+  process.stdout.write(opts.json ? JSON.stringify(r.metrics, null, 2) + '\n' : formatMetrics(opts.docs, r.metrics) + '\n');
 }

@@ -1,8 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { statSync } from 'node:fs';
-import { buildIndex } from '../index/build.js';
+import { buildIndex, type BuildSummary } from '../index/build.js';
 import { formatProblem, listInputFiles } from '../ingest/load.js';
-import { asCliError } from './errors.js';
+import { CLI_MAX_REPORTED_PROBLEMS } from '../common/limits.js';
 
 export interface IndexCommandOptions {
   input: string;
@@ -11,8 +11,6 @@ export interface IndexCommandOptions {
   quiet: boolean;
 }
 
-const MAX_REPORTED = 20;
-
 function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
@@ -20,26 +18,23 @@ function mb(n: number): string {
 export async function runIndex(opts: IndexCommandOptions): Promise<void> {
   const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
   let totalBytes = 0;
-  try {
-    for (const f of await listInputFiles(opts.input)) totalBytes += statSync(f).size;
-  } catch (e) {
-    throw asCliError(e);
-  }
+  for (const f of await listInputFiles(opts.input)) totalBytes += statSync(f).size;
   const bar = tty ? new SingleBar({ format: 'indexing [{bar}] {percentage}% | {docs} documents | {skipped} skipped | {eta_formatted} left', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
   bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
   let lastLog = 0;
   let reported = 0;
+  let summary: BuildSummary;
   try {
-    const summary = await buildIndex({
+    summary = await buildIndex({
       input: opts.input,
       out: opts.out,
       strict: opts.strict,
       onProblem: (p) => {
         // The first problems are printed; the rest are counted in the summary.
-        if (opts.quiet || ++reported > MAX_REPORTED) return;
+        if (opts.quiet || ++reported > CLI_MAX_REPORTED_PROBLEMS) return;
         bar?.stop();
         process.stderr.write(`skipped ${formatProblem(p)}\n`);
-        if (reported === MAX_REPORTED) process.stderr.write('(further skipped records are only counted)\n');
+        if (reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped records are only counted)\n');
         bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
       },
       onProgress: (p) => {
@@ -51,12 +46,10 @@ export async function runIndex(opts: IndexCommandOptions): Promise<void> {
       },
     });
     bar?.update(totalBytes);
+  } finally {
     bar?.stop();
-    process.stdout.write(
-      `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
-    );
-  } catch (e) {
-    bar?.stop();
-    throw asCliError(e);
   }
+  process.stdout.write(
+    `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
+  );
 }

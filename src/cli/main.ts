@@ -4,7 +4,9 @@
  * Exit codes: 0 success, 1 the work failed (bad index, unreadable input…), 2 usage error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
+import { DEFAULT_INDEX } from '../common/defaults.js';
+import { CLI_MAX_HITS, CLI_MAX_OFFSET } from '../common/limits.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
 const runIndex = async (...a: Parameters<typeof import('./index-command.js').runIndex>) => (await import('./index-command.js')).runIndex(...a);
@@ -34,7 +36,7 @@ export function program(): Command {
   p.command('index')
     .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz).')
     .option('-i, --input <path>', 'folder or file of documents', 'seeds')
-    .option('-o, --out <dir>', 'index folder to write (replaced atomically)', 'index-data')
+    .option('-o, --out <dir>', 'index folder to write (replaced atomically)', DEFAULT_INDEX)
     .option('--strict', 'stop at the first bad document instead of skipping it', false)
     .option('-q, --quiet', 'print only the summary', false)
     .action(runIndex);
@@ -42,9 +44,9 @@ export function program(): Command {
   p.command('search')
     .description('Search an index: one query from the command line, or a whole query file into a TREC run file.')
     .argument('[query]', 'the query: words, "a phrase", -excluded, prefix*')
-    .option('--index <dir>', 'index folder', 'index-data')
-    .option('-n, --limit <n>', 'results to show (run files: hits per query)', integer(1, 1000))
-    .option('--offset <n>', 'results to skip', integer(0, 10_000), 0)
+    .option('--index <dir>', 'index folder', DEFAULT_INDEX)
+    .option('-n, --limit <n>', 'results to show (run files: hits per query)', integer(1, CLI_MAX_HITS))
+    .option('--offset <n>', 'results to skip', integer(0, CLI_MAX_OFFSET), 0)
     .addOption(new Option('--mode <mode>', 'any word (ranked OR) or all words').choices(['any', 'all']).default('any'))
     .option('--source <source>', 'only documents with this source')
     .option('--from <date>', 'only documents dated on or after YYYY-MM-DD')
@@ -90,12 +92,9 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return EXIT_USAGE;
     }
-    if (e instanceof CliError) {
-      process.stderr.write(`fahras: ${e.message}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(`fahras: ${(e as Error).message ?? String(e)}\n`);
-    return 1;
+    const err = asFahrasError(e);
+    process.stderr.write(`fahras: ${err.message}\n`);
+    return ERROR_KINDS[err.kind].exitCode;
   }
 }
 

@@ -3,7 +3,10 @@ import { openIndex, type Searcher } from '../search/searcher.js';
 import type { MatchMode, SearchResult } from '../search/types.js';
 import { readQueries, runLine } from '../eval/trec.js';
 import { parseDate } from '../index/dates.js';
-import { CliError, EXIT_USAGE, asCliError } from './errors.js';
+import { FahrasError } from '../common/errors.js';
+import { apiSearchResult } from '../server/api-json.js';
+import { markedText, snippetText } from './terminal.js';
+import { DEFAULT_HIT_LIMIT, MAX_QUERY_LENGTH, RUN_DEPTH } from '../common/limits.js';
 
 export interface SearchCommandOptions {
   index: string;
@@ -19,17 +22,12 @@ export interface SearchCommandOptions {
 }
 
 
-/** Terminal rendering: <mark> becomes bold, entities are decoded. */
-export function toTerminal(html: string, color: boolean): string {
-  const text = html.replace(/<mark>/g, color ? '\x1b[1m' : '[').replace(/<\/mark>/g, color ? '\x1b[22m' : ']');
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-}
-
 function printResult(r: SearchResult, offset: number, color: boolean): void {
   const lines = [`${r.total} result${r.total === 1 ? '' : 's'} (${r.took_ms.toFixed(1)} ms)`];
   if (r.didYouMean) lines.push(`did you mean: ${r.didYouMean}`);
   r.hits.forEach((h, i) => {
-    lines.push('', `${offset + i + 1}. ${toTerminal(h.titleHighlighted || h.id, color)}  [${h.id}, ${h.score.toFixed(2)}]`, `   ${toTerminal(h.snippet, color).replace(/\n+/g, ' ')}`);
+    const title = h.title ? markedText(h.title, h.highlights.title, color) : markedText(h.id, [], color);
+    lines.push('', `${offset + i + 1}. ${title}  [${h.id}, ${h.score.toFixed(2)}]`, `   ${snippetText(h.snippet, color).replace(/\n+/g, ' ')}`);
   });
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -48,36 +46,30 @@ function writeRun(searcher: Searcher, queriesFile: string, runFile: string, limi
 }
 
 export async function runSearch(query: string | undefined, opts: SearchCommandOptions): Promise<void> {
-  if (opts.queries && query !== undefined) throw new CliError('give either a query or --queries, not both', EXIT_USAGE);
-  if (!opts.queries && (query === undefined || query.trim() === '')) throw new CliError('nothing to search for: give a query, e.g. fahras search "الأمن الغذائي"', EXIT_USAGE);
-  if (opts.run && !opts.queries) throw new CliError('--run needs --queries', EXIT_USAGE);
-  if (opts.queries && !opts.run) throw new CliError('--queries needs --run <file> to write the run to', EXIT_USAGE);
+  if (opts.queries && query !== undefined) throw new FahrasError('give either a query or --queries, not both', 'usage');
+  if (!opts.queries && (query === undefined || query.trim() === '')) throw new FahrasError('nothing to search for: give a query, e.g. fahras search "الأمن الغذائي"', 'usage');
+  if (opts.run && !opts.queries) throw new FahrasError('--run needs --queries', 'usage');
+  if (opts.queries && !opts.run) throw new FahrasError('--queries needs --run <file> to write the run to', 'usage');
   for (const [k, v] of [['--from', opts.from], ['--to', opts.to]] as const) {
-    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parseDate(v) === undefined)) throw new CliError(`${k} must be a calendar date like 2015-08-01`, EXIT_USAGE);
+    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parseDate(v) === undefined)) throw new FahrasError(`${k} must be a calendar date like 2015-08-01`, 'invalid_parameter');
   }
-  if (query !== undefined && query.length > 512) throw new CliError('the query is too long (at most 512 characters)', EXIT_USAGE);
-  let searcher: Searcher;
-  try {
-    searcher = await openIndex(opts.index);
-  } catch (e) {
-    throw asCliError(e);
-  }
+  if (query !== undefined && query.length > MAX_QUERY_LENGTH) throw new FahrasError(`the query is too long (at most ${MAX_QUERY_LENGTH} characters)`, 'invalid_parameter');
+  const searcher = await openIndex(opts.index);
   try {
     if (opts.queries && opts.run) {
-      const n = writeRun(searcher, opts.queries, opts.run, opts.limit ?? 100);
+      const n = writeRun(searcher, opts.queries, opts.run, opts.limit ?? RUN_DEPTH);
       process.stderr.write(`wrote ${opts.run} (${n} queries)\n`);
       return;
     }
     const r = searcher.search(query!, {
-      limit: opts.limit ?? 10,
+      limit: opts.limit ?? DEFAULT_HIT_LIMIT,
       offset: opts.offset,
       mode: opts.mode,
       filters: { source: opts.source, from: opts.from, to: opts.to },
     });
-    if (opts.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    // --json prints what the HTTP API answers (its highlighted HTML included).
+    if (opts.json) process.stdout.write(JSON.stringify(apiSearchResult(r), null, 2) + '\n');
     else printResult(r, opts.offset, Boolean(process.stdout.isTTY));
-  } catch (e) {
-    throw e instanceof Error && e.name === 'TrecFormatError' ? new CliError(e.message) : asCliError(e);
   } finally {
     searcher.close();
   }

@@ -1,58 +1,38 @@
 import { existsSync } from 'node:fs';
+import { resolveServerSettings, type ServerOptions } from '../common/config.js';
 import { buildIndex } from '../index/build.js';
-import { openIndexReader, IndexError } from '../index/open.js';
+import { IndexError, openIndexReader } from '../index/open.js';
 import { startServer } from '../server/serve.js';
-import { asCliError } from './errors.js';
 
-export interface ServeCommandOptions {
-  port?: number;
-  host?: string;
-  index?: string;
-}
+export type ServeCommandOptions = Pick<ServerOptions, 'port' | 'host' | 'index'>;
 
 export interface StartCommandOptions extends ServeCommandOptions {
   seeds: string;
 }
 
-/** Flags win over environment variables, which win over defaults. */
-export function resolveServeConfig(opts: ServeCommandOptions): { port: number; host: string; index: string } {
-  const envPort = process.env.PORT !== undefined && /^\d+$/.test(process.env.PORT) ? Number(process.env.PORT) : undefined;
-  return {
-    port: opts.port ?? envPort ?? 3000,
-    host: opts.host ?? process.env.HOST ?? '127.0.0.1',
-    index: opts.index ?? process.env.FAHRAS_INDEX ?? 'index-data',
-  };
-}
-
+/** Flags are options; the rest (and any flag left out) comes from the environment or the defaults. */
 export async function runServe(opts: ServeCommandOptions): Promise<void> {
-  try {
-    await startServer(resolveServeConfig(opts));
-  } catch (e) {
-    throw asCliError(e);
-  }
+  await startServer({ port: opts.port, host: opts.host, index: opts.index });
 }
 
 /** Serves, building the index from the seeds first when there is none or it cannot be read. */
 export async function runStart(opts: StartCommandOptions): Promise<void> {
-  const config = resolveServeConfig(opts);
+  // Every setting is checked before anything is built.
+  const { index } = resolveServerSettings({ port: opts.port, host: opts.host, index: opts.index });
   let reason: string | undefined;
-  if (!existsSync(config.index)) reason = `${config.index} does not exist`;
+  if (!existsSync(index)) reason = `${index} does not exist`;
   else {
     try {
-      (await openIndexReader(config.index)).close();
+      (await openIndexReader(index)).close();
     } catch (e) {
-      if (!(e instanceof IndexError)) throw asCliError(e);
+      if (!(e instanceof IndexError)) throw e;
       reason = e.message;
     }
   }
   if (reason) {
     process.stderr.write(`building the index from ${opts.seeds}: ${reason}\n`);
-    try {
-      const s = await buildIndex({ input: opts.seeds, out: config.index });
-      process.stderr.write(`indexed ${s.documents} documents into ${config.index} in ${s.seconds.toFixed(1)} s\n`);
-    } catch (e) {
-      throw asCliError(e);
-    }
+    const s = await buildIndex({ input: opts.seeds, out: index });
+    process.stderr.write(`indexed ${s.documents} documents into ${index} in ${s.seconds.toFixed(1)} s\n`);
   }
-  await runServe({ ...opts, index: config.index });
+  await runServe({ ...opts, index });
 }

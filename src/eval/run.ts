@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Analyzer } from '../analysis/pipeline.js';
+import { RUN_DEPTH } from '../common/limits.js';
 import { buildIndex } from '../index/build.js';
 import { openIndex } from '../search/searcher.js';
 import type { RankParams } from '../search/rank.js';
@@ -26,7 +27,7 @@ export interface EvalResult {
 }
 
 export async function evaluateCollection(opts: EvalOptions): Promise<EvalResult> {
-  const depth = opts.depth ?? 100;
+  const depth = opts.depth ?? RUN_DEPTH;
   const queries = readQueries(opts.queries);
   const qrels = readQrels(opts.qrels);
   const dir = mkdtempSync(join(tmpdir(), 'fahras-eval-'));

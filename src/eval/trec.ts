@@ -1,8 +1,10 @@
 /** TREC formats: query files (qid<TAB>text), qrels (qid 0 docid rel) and run files. */
 import { readFileSync } from 'node:fs';
+import { FahrasError } from '../common/errors.js';
 
-export class TrecFormatError extends Error {
+export class TrecFormatError extends FahrasError {
   override name = 'TrecFormatError';
+  override readonly kind = 'invalid_input';
 }
 
 function readText(file: string): string {

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { loadDocuments, type LoadProblem } from '../ingest/load.js';
+import { FahrasError } from '../common/errors.js';
 import { settingsHash } from './settings.js';
 import { FORMAT_VERSION } from './format.js';
 import { writeManifest } from './manifest.js';
@@ -16,8 +17,9 @@ import { IndexLock } from './lock.js';
 /** The segment a full build writes. */
 const FIRST_SEGMENT = 's1';
 
-export class BuildError extends Error {
+export class BuildError extends FahrasError {
   override name = 'BuildError';
+  override readonly kind = 'invalid_input';
 }
 
 export interface BuildProgress {

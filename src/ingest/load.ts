@@ -6,6 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { FahrasError } from '../common/errors.js';
 import type { Document } from './document.js';
 import { FORMATS, openFile, SUPPORTED_EXTENSIONS, type Source } from './formats.js';
 
@@ -15,7 +16,8 @@ export interface LoadProblem {
   message: string;
 }
 
-export class DocumentLoadError extends Error {
+export class DocumentLoadError extends FahrasError {
+  override readonly kind = 'invalid_input';
   constructor(readonly problem: LoadProblem) {
     super(formatProblem(problem));
     this.name = 'DocumentLoadError';

@@ -4,6 +4,7 @@
  */
 import type { Analyzer } from '../analysis/pipeline.js';
 import { MAX_PHRASE_SPAN } from '../index/positions.js';
+import { FahrasError } from '../common/errors.js';
 
 /** One analyzed query word. */
 export interface QueryWord {
@@ -36,8 +37,9 @@ const MIN_PREFIX = 2;
 export const MAX_PHRASES = 8;
 
 /** A search request the library cannot run as given (bad paging or filter values). */
-export class QueryError extends Error {
+export class QueryError extends FahrasError {
   override name = 'QueryError';
+  override readonly kind = 'invalid_parameter';
 }
 
 /** Splits the raw query into items: quoted phrases and whitespace-separated words. */

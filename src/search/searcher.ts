@@ -6,24 +6,19 @@ import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { openIndexReader, type IndexReader, type TermCount } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
+import { DEFAULT_HIT_LIMIT, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS } from '../common/limits.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, QueryTooCostlyError, Ranker, WORK_BUDGET, type RankFilters, type RankParams } from './rank.js';
-import { markup, matcherFor, matchSpans, snippet } from './highlight.js';
+import { matcherFor, matchSpans } from './highlight.js';
 import { phraseMatches, phrasesCost } from './phrases.js';
-import type { Hit, IndexStats, SearchOptions, SearchResult, Span, StoredDocument, Suggestion } from './types.js';
+import { snippet } from './snippet.js';
+import { NO_SOURCE, type Hit, type IndexStats, type SearchOptions, type SearchResult, type Span, type StoredDocument, type Suggestion } from './types.js';
 
+/** A whole document and every match of a query in its title and text. */
 export interface HighlightedDocument {
   document: StoredDocument;
-  titleHighlighted: string;
-  textHighlighted: string;
   highlights: { title: Span[]; text: Span[] };
 }
-
-/** The facet name (and source filter value) of documents that have no source. */
-export const NO_SOURCE = '(none)';
-export const MAX_LIMIT = 1000;
-const MAX_SUGGESTIONS = 10;
-export const MAX_OFFSET = 100_000;
 
 function elapsed(t0: number): number {
   return Math.round((performance.now() - t0) * 1000) / 1000;
@@ -78,10 +73,10 @@ export class Searcher {
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const t0 = performance.now();
-    const limit = opts.limit ?? 10;
+    const limit = opts.limit ?? DEFAULT_HIT_LIMIT;
     const offset = opts.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT) throw new QueryError(`"limit" must be a whole number from 0 to ${MAX_LIMIT}`);
-    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw new QueryError(`"offset" must be a whole number from 0 to ${MAX_OFFSET}`);
+    if (!Number.isInteger(limit) || limit < 0 || limit > LIBRARY_MAX_HITS) throw new QueryError(`"limit" must be a whole number from 0 to ${LIBRARY_MAX_HITS}`);
+    if (!Number.isInteger(offset) || offset < 0 || offset > LIBRARY_MAX_OFFSET) throw new QueryError(`"offset" must be a whole number from 0 to ${LIBRARY_MAX_OFFSET}`);
     const q = parseQuery(query, this.analyzer);
     const filters = this.filtersFor(opts);
     const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
@@ -110,19 +105,18 @@ export class Searcher {
       const doc = r.docs[i];
       const id = this.index.idOf(doc);
       if (!withSnippets) {
-        hits.push({ id, score: r.scores[i], title: '', titleHighlighted: '', snippet: '', highlights: { title: [], text: [] }, metadata: {} });
+        hits.push({ id, score: r.scores[i], title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {} });
         continue;
       }
       const d = this.readDocument(doc);
       const titleSpans = matchSpans(this.analyzer, d.title, matcher);
-      const s = snippet(this.analyzer, d.text, matcher);
+      const text = snippet(this.analyzer, d.text, matcher);
       hits.push({
         id,
         score: r.scores[i],
         title: d.title,
-        titleHighlighted: markup(d.title, titleSpans),
-        snippet: s.html,
-        highlights: { title: titleSpans, text: s.spans },
+        snippet: text.snippet,
+        highlights: { title: titleSpans, text: text.spans },
         metadata: d.metadata,
       });
     }
@@ -140,15 +134,13 @@ export class Searcher {
   highlightDocument(id: string, query?: string): HighlightedDocument | undefined {
     const document = this.getDocument(id);
     if (!document) return undefined;
-    if (!query) return { document, titleHighlighted: markup(document.title, []), textHighlighted: markup(document.text, []), highlights: { title: [], text: [] } };
+    if (!query) return { document, highlights: { title: [], text: [] } };
     const m = matcherFor(this.analyzer, parseQuery(query, this.analyzer));
-    const title = matchSpans(this.analyzer, document.title, m);
-    const text = matchSpans(this.analyzer, document.text, m);
-    return { document, titleHighlighted: markup(document.title, title), textHighlighted: markup(document.text, text), highlights: { title, text } };
+    return { document, highlights: { title: matchSpans(this.analyzer, document.title, m), text: matchSpans(this.analyzer, document.text, m) } };
   }
 
   /** Completions of the last word of `input` among surface forms, most frequent first. */
-  suggest(input: string, limit = 10): Suggestion[] {
+  suggest(input: string, limit = MAX_SUGGESTIONS): Suggestion[] {
     const m = /^(.*?)(\S+)\s*$/su.exec(input);
     if (!m || /\s$/.test(input)) return [];
     const head = m[1];

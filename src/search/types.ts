@@ -1,4 +1,8 @@
-/** Public shapes of a search: what `SearchIndex.search()` takes and returns. */
+/**
+ * Public shapes of a search: what `Searcher.search()` takes and returns. Text
+ * is returned as text, matches as `[start, end)` offsets into it: HTML, terminal
+ * and DOM renderings are made by the edges that need them.
+ */
 
 export type MatchMode = 'any' | 'all';
 
@@ -24,24 +28,21 @@ export interface SearchOptions {
 
 /** Half-open `[start, end)` UTF-16 offsets into the original field text. */
 export type Span = [number, number];
+/** A piece of a field's text; `highlights` are offsets into `text`; `start` is where `text` begins in the field. */
+export interface Fragment { text: string; start: number; highlights: Span[] }
+/** Up to three fragments in text order; `before`/`after`: text of the field was left out before the first / after the last. */
+export interface Snippet { fragments: Fragment[]; before: boolean; after: boolean }
+/** `highlights`: every match in the whole title and the whole text (the snippet shows those of its fragments). */
+export interface Hit { id: string; score: number; title: string; snippet: Snippet; highlights: { title: Span[]; text: Span[] }; metadata: Record<string, unknown> }
 
-export interface Hit {
-  id: string;
-  score: number;
-  title: string;
-  /** The title, HTML-escaped, with every match in `<mark>`. */
-  titleHighlighted: string;
-  /** Up to three fragments of the text, HTML-escaped, matches in `<mark>`, joined by ` … `. */
-  snippet: string;
-  highlights: { title: Span[]; text: Span[] };
-  metadata: Record<string, unknown>;
-}
+/** The facet key (and source filter value) of documents that have no source. */
+export const NO_SOURCE = '(none)';
 
 export interface SearchResult {
   total: number;
   took_ms: number;
   hits: Hit[];
-  /** Counts by `source` over every matching document (the source filter itself not applied). */
+  /** Counts by `source` over every matching document (the source filter itself not applied); no source counts as NO_SOURCE. */
   facets: { source: Record<string, number> };
   /** A near spelling that has matches, offered when the query matched nothing. */
   didYouMean?: string;

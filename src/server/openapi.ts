@@ -1,5 +1,6 @@
 /** OpenAPI 3.1 description of the service. tests/api/openapi.test.ts keeps it true to the routes. */
-import { MAX_LIMIT, MAX_OFFSET, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SUGGESTIONS } from './validation.js';
+import { ERROR_KINDS } from '../common/errors.js';
+import { API_MAX_HITS, API_MAX_OFFSET, DEFAULT_HIT_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS } from '../common/limits.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -16,9 +17,16 @@ const q = (required: boolean, description: string) => ({
 
 const filterParams = [
   { name: 'mode', in: 'query', required: false, description: 'any: documents with any of the words, ranked; all: documents with every word.', schema: { type: 'string', enum: ['any', 'all'], default: 'any' } },
-  { name: 'source', in: 'query', required: false, description: 'Only documents whose `source` field is exactly this.', schema: { type: 'string', maxLength: 200 } },
+  { name: 'source', in: 'query', required: false, description: 'Only documents whose `source` field is exactly this.', schema: { type: 'string', maxLength: MAX_SOURCE_LENGTH } },
   { name: 'from', in: 'query', required: false, description: 'Only documents dated on or after this day.', schema: { type: 'string', format: 'date' } },
   { name: 'to', in: 'query', required: false, description: 'Only documents dated on or before this day.', schema: { type: 'string', format: 'date' } },
+];
+
+/** The parameters of the search page (and of its fragments). */
+const pageParameters = [
+  { ...q(false, 'The query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
+  { name: 'page', in: 'query', required: false, description: 'Page of ten results.', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 } },
+  ...filterParams,
 ];
 
 const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
@@ -39,8 +47,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'Ranked documents matching a query, with highlighted snippets and counts by source.',
           parameters: [
             q(true, 'The query: words, "a phrase", -excluded, prefix*. Trimmed; must not be empty.'),
-            { name: 'limit', in: 'query', required: false, description: 'Hits to return.', schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 10 } },
-            { name: 'offset', in: 'query', required: false, description: 'Hits to skip.', schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 } },
+            { name: 'limit', in: 'query', required: false, description: 'Hits to return.', schema: { type: 'integer', minimum: 1, maximum: API_MAX_HITS, default: DEFAULT_HIT_LIMIT } },
+            { name: 'offset', in: 'query', required: false, description: 'Hits to skip.', schema: { type: 'integer', minimum: 0, maximum: API_MAX_OFFSET, default: 0 } },
             ...filterParams,
           ],
           responses: {
@@ -118,12 +126,21 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'searchPage',
           summary: 'The search page (HTML); with q, results rendered on the server.',
-          parameters: [
-            { ...q(false, 'The query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
-            { name: 'page', in: 'query', required: false, description: 'Page of ten results.', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 } },
-            ...filterParams,
-          ],
+          parameters: pageParameters,
           responses: { '200': html('The page.'), '400': html('The page with an error message.'), '503': html('The index is not loaded yet.') },
+        },
+      },
+      '/fragments': {
+        get: {
+          operationId: 'searchPageFragments',
+          summary: "The pieces of the search page / that change with its parameters, rendered as on the page; the page's script swaps them in.",
+          parameters: pageParameters,
+          responses: {
+            '200': { description: 'The pieces.', content: { 'application/json': { schema: { $ref: '#/components/schemas/PageFragments' } } } },
+            '400': { description: 'The pieces with an error message.', content: { 'application/json': { schema: { $ref: '#/components/schemas/PageFragments' } } } },
+            '429': errorResponse('Too many requests from this client (counted with those to /api).'),
+            '503': errorResponse('The index is not loaded yet.'),
+          },
         },
       },
       '/doc/{id}': {
@@ -140,6 +157,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
     components: {
       schemas: {
+        PageFragments: {
+          type: 'object',
+          description: 'HTML of the page areas with the same ids, but status and title, which are text.',
+          required: ['title', 'status', 'notice', 'facets', 'results', 'pager'],
+          properties: {
+            title: { type: 'string', description: 'The page title.' },
+            status: { type: 'string', description: 'The status line: count and time.' },
+            notice: { type: 'string' },
+            facets: { type: 'string' },
+            results: { type: 'string' },
+            pager: { type: 'string' },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error'],
@@ -148,7 +178,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string', enum: ['invalid_parameter', 'bad_request', 'not_found', 'not_ready', 'rate_limited', 'payload_too_large', 'internal'] },
+                code: { type: 'string', enum: [...new Set(Object.values(ERROR_KINDS).map((k) => k.code))] },
                 message: { type: 'string' },
               },
             },

@@ -6,6 +6,7 @@
  * the result (encoded), so a repeated request costs neither a search nor a
  * stringify.
  */
+import { CACHE_BYTES_PER_ENTRY, CACHE_MAX_QUERY_LENGTH } from '../common/limits.js';
 import type { Searcher } from '../search/searcher.js';
 import type { SearchResult } from '../search/types.js';
 
@@ -76,20 +77,24 @@ export interface CacheStats {
   misses: number;
 }
 
-/** Longer queries are answered but not kept: their keys would crowd the cache. */
-const MAX_CACHED_QUERY = 256;
-/** Memory budget per entry of capacity: a top-10 result with its API body is ~20 kB. */
-export const BYTES_PER_ENTRY = 32 * 1024;
 
 /**
  * Bytes a result and its API body take, roughly: strings are UTF-16 in the heap
- * and UTF-8 (2 bytes per Arabic letter) in the body; each span a small array.
+ * and UTF-8 (2 bytes per Arabic letter) in the body, where the title and the
+ * snippet's text come twice (as text and as highlighted HTML); each span is a
+ * small array.
  */
 export function estimateBytes(r: SearchResult): number {
   let bytes = 512;
   for (const h of r.hits) {
-    bytes += 256 + 4 * (h.title.length + h.titleHighlighted.length + h.snippet.length + h.id.length);
-    bytes += 48 * (h.highlights.title.length + h.highlights.text.length);
+    let snippetChars = 0;
+    let spans = h.highlights.title.length + h.highlights.text.length;
+    for (const f of h.snippet.fragments) {
+      snippetChars += f.text.length;
+      spans += f.highlights.length;
+    }
+    bytes += 256 + 4 * (2 * h.title.length + 2 * snippetChars + h.id.length);
+    bytes += 48 * spans;
     for (const v of Object.values(h.metadata)) bytes += typeof v === 'string' ? 4 * v.length : 16;
   }
   return bytes;
@@ -102,7 +107,7 @@ export class SearchCache {
   misses = 0;
 
   constructor(capacity: number) {
-    this.lru = new LruCache(capacity, capacity * BYTES_PER_ENTRY);
+    this.lru = new LruCache(capacity, capacity * CACHE_BYTES_PER_ENTRY);
   }
 
   /**
@@ -111,7 +116,7 @@ export class SearchCache {
    * index. `hit` says which it was. Errors thrown by `run` are not cached.
    */
   lookup(searcher: Searcher, q: string, request: unknown, run: () => SearchResult): { entry: CachedSearch; hit: boolean } {
-    if (this.lru.capacity <= 0 || q.length > MAX_CACHED_QUERY) return { entry: { result: run() }, hit: false };
+    if (this.lru.capacity <= 0 || q.length > CACHE_MAX_QUERY_LENGTH) return { entry: { result: run() }, hit: false };
     if (searcher !== this.owner) {
       this.lru.clear();
       this.owner = searcher;

@@ -8,18 +8,13 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
+import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../common/limits.js';
+import { resolveServerSettings, type ServerOptions } from '../common/config.js';
 import { createApp } from './app.js';
-import { resolveOptions, type ServerOptions } from './config.js';
 import { IndexHolder } from './index-holder.js';
 
 export { createApp } from './app.js';
-export type { ServerOptions } from './config.js';
-
-export interface ServerConfig {
-  port: number;
-  host: string;
-  index: string;
-}
+export type { ServerOptions } from '../common/config.js';
 
 export interface RunningServer {
   server: Server;
@@ -33,16 +28,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the service; resolves once it listens and the index is loaded. Rejects (and closes) when the index cannot be opened. */
-export async function createServer(opts: ServerOptions): Promise<RunningServer> {
-  const o = resolveOptions(opts);
+/**
+ * Starts the service; resolves once it listens and the index is loaded.
+ * Options left out come from the environment, then the defaults. Rejects on a
+ * bad environment variable, and (after closing) when the index cannot be opened.
+ */
+export async function createServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const o = resolveServerSettings(opts);
   const logger = pino({ level: o.logLevel, base: { service: 'fahras' } });
   const holder = new IndexHolder(o.index, { logger, pollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
   const app = createApp({ holder, options: o, logger });
   const server = createHttpServer(app);
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -83,11 +82,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
 }
 
 /** The `fahras serve` entry point. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const running = await createServer({ index: config.index, port: config.port, host: config.host });
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const running = await createServer(opts);
   const { holder, logger } = running;
   const docs = holder.searcher?.size ?? 0;
-  process.stderr.write(`fahras: serving ${docs} documents from ${config.index} on ${running.url}/\n`);
+  process.stderr.write(`fahras: serving ${docs} documents from ${holder.dir} on ${running.url}/\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -4,14 +4,8 @@
  * an array and is refused with its own message. Unknown parameters are ignored.
  */
 import { z } from 'zod';
-import { HttpError } from './errors.js';
-
-export const MAX_QUERY_LENGTH = 512;
-export const MAX_LIMIT = 100;
-export const MAX_OFFSET = 10_000;
-export const PAGE_SIZE = 10;
-export const MAX_PAGE = Math.floor(MAX_OFFSET / PAGE_SIZE) + 1;
-export const MAX_SUGGESTIONS = 10;
+import { FahrasError } from '../common/errors.js';
+import { API_MAX_HITS, API_MAX_OFFSET, DEFAULT_HIT_LIMIT, MAX_DOCUMENT_ID_LENGTH, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS } from '../common/limits.js';
 
 /** A single string parameter; explains missing, repeated and non-text values. */
 function text(name: string, required: boolean) {
@@ -62,7 +56,7 @@ const mode = z
   .optional()
   .transform((v) => v ?? 'any');
 
-const source = text('source', false).trim().max(200, 'The parameter "source" must be at most 200 characters long.').optional().transform((v) => (v ? v : undefined));
+const source = text('source', false).trim().max(MAX_SOURCE_LENGTH, `The parameter "source" must be at most ${MAX_SOURCE_LENGTH} characters long.`).optional().transform((v) => (v ? v : undefined));
 
 const datesInOrder = (v: { from?: string; to?: string }) => v.from === undefined || v.to === undefined || v.from <= v.to;
 const datesMessage = { message: 'The date "from" must not be after the date "to".', path: ['from'] };
@@ -70,8 +64,8 @@ const datesMessage = { message: 'The date "from" must not be after the date "to"
 export const searchParams = z
   .object({
     q: query('q'),
-    limit: wholeNumber('limit', 1, MAX_LIMIT, 10),
-    offset: wholeNumber('offset', 0, MAX_OFFSET, 0),
+    limit: wholeNumber('limit', 1, API_MAX_HITS, DEFAULT_HIT_LIMIT),
+    offset: wholeNumber('offset', 0, API_MAX_OFFSET, 0),
     mode,
     source,
     from: isoDate('from'),
@@ -95,7 +89,7 @@ export const documentParams = z.object({
 });
 
 export const documentPath = z.object({
-  id: z.string().min(1).max(1000, 'The document id is too long.'),
+  id: z.string().min(1).max(MAX_DOCUMENT_ID_LENGTH, 'The document id is too long.'),
 });
 
 /** The search page: like the API, but pages instead of offsets and q optional (no q = the home page). */
@@ -114,12 +108,12 @@ export const pageParams = z
   })
   .refine(datesInOrder, datesMessage);
 
-/** Parses `input` or throws a 400 HttpError naming the first problem in plain words. */
+/** Parses `input` or throws an `invalid_parameter` FahrasError naming the first problem in plain words. */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw new HttpError(400, 'invalid_parameter', issue?.message ?? 'The request parameters are not valid.');
+  throw new FahrasError(issue?.message ?? 'The request parameters are not valid.', 'invalid_parameter');
 }
 
 /** Like validate, but returns the message instead of throwing (for HTML pages). */

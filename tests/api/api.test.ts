@@ -320,7 +320,7 @@ describe('errors and manners', () => {
     expect(font.status).toBe(200);
     expect(font.headers.get('content-type')).toBe('font/woff2');
     expect((await font.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
-    for (const f of ['app.js', 'format.js', 'doc.js', 'style.css', 'favicon.svg']) expect((await fetch(`${base}/static/${f}`)).status, f).toBe(200);
+    for (const f of ['search-page.js', 'format.js', 'doc.js', 'style.css', 'favicon.svg']) expect((await fetch(`${base}/static/${f}`)).status, f).toBe(200);
   });
 });
 

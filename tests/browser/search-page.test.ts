@@ -184,7 +184,7 @@ describe('search page', () => {
 
   it('shows an error state when the server fails', async () => {
     await page.goto(srv.url + '/');
-    await page.route('**/api/search?**', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"x"}}' }));
+    await page.route('**/fragments?**', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"x"}}' }));
     await typeQuery('التمور');
     await page.locator('.notice.error[role="alert"]').waitFor();
     expect(await page.locator('.notice.error').textContent()).toContain('تعذّر');

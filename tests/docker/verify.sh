@@ -214,7 +214,7 @@ EOF
 # The search page and its static files come from src/server/public in the image.
 node --input-type=module - "$base_url" <<'EOF' || fail "the search page or its static files are missing"
 const base = process.argv[2];
-for (const [path, type] of [['/', 'text/html'], ['/static/app.js', 'javascript'], ['/static/style.css', 'text/css']]) {
+for (const [path, type] of [['/', 'text/html'], ['/static/search-page.js', 'javascript'], ['/static/style.css', 'text/css']]) {
   const res = await fetch(base + path, { signal: AbortSignal.timeout(10000) });
   const ct = res.headers.get('content-type') ?? '';
   if (!res.ok || !ct.includes(type)) { console.error(`GET ${path} -> ${res.status} ${ct}`); process.exit(1); }

@@ -7,7 +7,7 @@
  * skipped record; nothing hangs and nothing prints a stack trace.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,9 +205,15 @@ const serveCases: CliCase[] = [
   { name: 'serve on a port in use', args: () => ['serve', '--port', String(busyPort), '--index', idx.index], code: 1, stderr: /EADDRINUSE/ },
   { name: 'serve on a host that does not resolve', args: () => ['serve', '--port', '0', '--host', 'no-such-host.invalid', '--index', idx.index], code: 1 },
   { name: 'serve on an address that is not an IP', args: () => ['serve', '--port', '0', '--host', '256.1.1.1', '--index', idx.index], code: 1 },
-  { name: 'serve with a bad FAHRAS_RATE_LIMIT', args: () => ['serve', '--port', '0', '--index', idx.index], env: { FAHRAS_RATE_LIMIT: '-5' }, code: 1, stderr: /FAHRAS_RATE_LIMIT must be a whole number/ },
-  { name: 'serve with a bad FAHRAS_LOG_LEVEL', args: () => ['serve', '--port', '0', '--index', idx.index], env: { FAHRAS_LOG_LEVEL: 'loud' }, code: 1, stderr: /FAHRAS_LOG_LEVEL must be one of/ },
-  { name: 'serve with a bad FAHRAS_RELOAD_POLL_MS', args: () => ['serve', '--port', '0', '--index', idx.index], env: { FAHRAS_RELOAD_POLL_MS: '1s' }, code: 1, stderr: /FAHRAS_RELOAD_POLL_MS/ },
+  // A bad environment variable is a usage error, like a bad flag.
+  { name: 'serve with a bad FAHRAS_RATE_LIMIT', args: () => ['serve', '--port', '0', '--index', idx.index], env: { FAHRAS_RATE_LIMIT: '-5' }, code: 2, stderr: /FAHRAS_RATE_LIMIT must be a whole number of requests per minute \(0 = off\), not "-5"$/ },
+  { name: 'serve with a bad FAHRAS_LOG_LEVEL', args: () => ['serve', '--port', '0', '--index', idx.index], env: { FAHRAS_LOG_LEVEL: 'loud' }, code: 2, stderr: /FAHRAS_LOG_LEVEL must be one of .*, not "loud"$/ },
+  { name: 'serve with a bad FAHRAS_RELOAD_POLL_MS', args: () => ['serve', '--port', '0', '--index', idx.index], env: { FAHRAS_RELOAD_POLL_MS: '1s' }, code: 2, stderr: /FAHRAS_RELOAD_POLL_MS/ },
+  { name: 'serve with a bad FAHRAS_CACHE_SIZE', args: () => ['serve', '--port', '0', '--index', idx.index], env: { FAHRAS_CACHE_SIZE: 'many' }, code: 2, stderr: /FAHRAS_CACHE_SIZE must be a whole number/ },
+  { name: 'serve with PORT not a number', args: () => ['serve', '--index', idx.index], env: { PORT: 'abc' }, code: 2, stderr: /^fahras: PORT must be a whole number from 0 to 65535, not "abc"$/ },
+  { name: 'serve with PORT out of range', args: () => ['serve', '--index', idx.index], env: { PORT: '70000' }, code: 2, stderr: /PORT must be a whole number from 0 to 65535, not "70000"/ },
+  { name: 'serve with a bad PORT even when --port is given', args: () => ['serve', '--port', '0', '--index', idx.index], env: { PORT: '3000x' }, code: 2, stderr: /PORT/ },
+  { name: 'start with a bad PORT builds nothing', args: () => ['start', '--index', out('start-bad-port'), '--seeds', seed('empty')], env: { PORT: '-1' }, code: 2, stderr: /PORT must be a whole number/, check: () => expect(existsSync(out('start-bad-port'))).toBe(false) },
   { name: 'serve with an extra argument', args: () => ['serve', 'extra', '--port', '0', '--index', idx.index], code: 2 },
   { name: 'start with missing seeds and no index', args: () => ['start', '--port', '0', '--index', out('start-missing'), '--seeds', join(tmp, 'nowhere')], code: 1, stderr: /no such file or folder/ },
   { name: 'start with empty seeds and no index', args: () => ['start', '--port', '0', '--index', out('start-empty'), '--seeds', seed('empty')], code: 1, stderr: /no documents to index/ },

@@ -280,12 +280,12 @@ const OTHER: Case[] = [
     '/static/..%2fapp.ts',
     '/static/.%2e/app.ts',
     '/static/..;/..;/package.json',
-    '/static/app.js%00.txt',
+    '/static/search-page.js%00.txt',
     '/static/%00',
     '/static//etc/passwd',
     '/static/%2fetc%2fpasswd',
     '/static/.hidden',
-    '/static/app.js/',
+    '/static/search-page.js/',
     `/static/${'a'.repeat(4000)}`,
     '/fonts/..%2f..%2f..%2fetc/passwd',
     '/fonts/..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd',
@@ -298,8 +298,8 @@ const OTHER: Case[] = [
   ].map((path): Case => ({ name: `static traversal ${path.slice(0, 60)}`, path, kind: 'static', status: [400, 403, 404], forbid: [PASSWD, PACKAGE, SOURCE] })),
   { name: 'a static file with a query string', path: '/static/style.css?x=%ED%A0%80', kind: 'static', status: 400, malformed: true },
   { name: 'a range past the end of a static file', path: '/static/style.css', kind: 'static', status: 416, headers: { range: 'bytes=999999999-' } },
-  { name: 'an inverted range', path: '/static/app.js', kind: 'static', status: [200, 416], headers: { range: 'bytes=50-10' } },
-  { name: 'a hundred ranges', path: '/static/app.js', kind: 'static', status: [200, 206, 416], headers: { range: `bytes=${Array.from({ length: 100 }, (_, i) => `${i}-${i}`).join(',')}` } },
+  { name: 'an inverted range', path: '/static/search-page.js', kind: 'static', status: [200, 416], headers: { range: 'bytes=50-10' } },
+  { name: 'a hundred ranges', path: '/static/search-page.js', kind: 'static', status: [200, 206, 416], headers: { range: `bytes=${Array.from({ length: 100 }, (_, i) => `${i}-${i}`).join(',')}` } },
 
   // ---- methods, headers and bodies ----
   ...['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'].map((method): Case => ({ name: `${method} /api/search`, path: '/api/search?q=a', kind: 'api', status: 404, code: 'not_found', method })),
@@ -315,8 +315,8 @@ const OTHER: Case[] = [
   { name: 'Accept: application/xml on a page', path: '/?q=a&q=b', kind: 'page', status: 400, headers: { accept: 'application/xml' } },
   { name: 'a hostile Accept-Language', path: `/?q=${enc('النفط')}`, kind: 'page', status: 200, headers: { 'accept-language': 'x'.repeat(4000) } },
   { name: 'a hostile X-Forwarded-For', path: '/api/stats', kind: 'api', status: 200, headers: { 'x-forwarded-for': '<script>, 999.999.999.999, ::::' } },
-  { name: 'an unknown Accept-Encoding', path: '/static/app.js', kind: 'static', status: 200, headers: { 'accept-encoding': 'br;q=2, zstd, x-evil' } },
-  { name: 'an If-None-Match of garbage', path: '/static/app.js', kind: 'static', status: 200, headers: { 'if-none-match': '"\u0000"'.replace('\u0000', 'x'), 'if-modified-since': 'not a date' } },
+  { name: 'an unknown Accept-Encoding', path: '/static/search-page.js', kind: 'static', status: 200, headers: { 'accept-encoding': 'br;q=2, zstd, x-evil' } },
+  { name: 'an If-None-Match of garbage', path: '/static/search-page.js', kind: 'static', status: 200, headers: { 'if-none-match': '"\u0000"'.replace('\u0000', 'x'), 'if-modified-since': 'not a date' } },
 
   // ---- stats and unknown routes ----
   { name: 'stats', path: '/api/stats', kind: 'api', status: 200 },

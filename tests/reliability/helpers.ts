@@ -62,7 +62,7 @@ export function fragmentText(html: string): string {
   return out;
 }
 
-const PAGE_SCRIPTS = new Set(['/static/app.js', '/static/doc.js']);
+const PAGE_SCRIPTS = new Set(['/static/search-page.js', '/static/doc.js']);
 const FORBIDDEN = new Set(['img', 'iframe', 'object', 'embed', 'svg', 'math', 'frame', 'frameset', 'base', 'video', 'audio', 'source']);
 
 /**

@@ -6,7 +6,8 @@
  * text that parses (parse5) to bare <mark>s and reads back as the original;
  * in real Chromium, with JavaScript on and off, on the results pages and the
  * document view, nothing runs (no dialog, window.__pwned never set, no
- * injected element) and the markup is shown literally.
+ * injected element) and the markup is shown literally; `fahras search` prints
+ * no control character of theirs to the terminal.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.js';
 import type { RunningServer } from '../../src/server/serve.js';
 import { ROOT, startTestServer } from '../helpers/server.js';
-import { expectOnlyMarks, expectSafePage, fragmentText } from './helpers.js';
+import { expectOnlyMarks, expectSafePage, fahras, fragmentText, requireBuilt } from './helpers.js';
 
 const FIXTURE = join(ROOT, 'tests', 'fixtures', 'hostile', 'docs.jsonl');
 const WORD = 'ثغرة';
@@ -57,6 +58,20 @@ afterAll(async () => {
   await browser?.close();
   await srv?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('hostile documents in the terminal', () => {
+  it('fahras search shows control characters of documents as U+FFFD, markup as text', async () => {
+    requireBuilt();
+    const r = await fahras(['search', WORD, '--index', join(dir, 'index'), '--limit', '100']);
+    expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    const controls = DOCS.find((d) => d.id === 'h-controls')!;
+    expect(controls.title).toContain('\x1b[31m');
+    expect(r.stdout).toContain('تحكم\ufffd\ufffd\ufffd[31m [ثغرة] المحارف');
+    expect(r.stdout).toContain('<script>');
+  });
 });
 
 describe('hostile documents through the API', () => {

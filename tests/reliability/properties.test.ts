@@ -1,8 +1,8 @@
 /**
  * Property tests beyond tests/unit/properties.test.ts: every highlighted
- * fragment (search hits, whole documents, the server's re-sanitizer) parses
- * with parse5 to text and attribute-free <mark>s only, and reads back as the
- * original text; search(), suggest() and highlightDocument() never throw for
+ * fragment (search hits, whole documents, the server's HTML of any text and
+ * spans) parses with parse5 to text and attribute-free <mark>s only, and reads
+ * back as the original text; search(), suggest() and highlightDocument() never throw for
  * any query or options; offsets stay inside the text; normalization is
  * idempotent on dense Arabic (combining runs, presentation forms, bidi).
  */
@@ -17,7 +17,9 @@ import { buildIndex } from '../../src/index/build.js';
 import { QueryError, parseQuery } from '../../src/search/query.js';
 import { openIndex, type Searcher } from '../../src/search/searcher.js';
 import type { Span } from '../../src/search/types.js';
-import { renderHit, sanitizeMarked } from '../../src/server/html.js';
+import { apiHighlightedDocument, apiHit } from '../../src/server/api-json.js';
+import { renderHit } from '../../src/server/view/search-page.js';
+import { markedHtml } from '../../src/server/view/marked.js';
 import { expectOnlyMarks, expectSafePage, fragmentText } from './helpers.js';
 
 const analyzer = new Analyzer();
@@ -88,14 +90,32 @@ describe('analysis never throws and normalizing is idempotent', () => {
   });
 });
 
-describe('the server re-sanitizer', () => {
-  it('sanitizeMarked keeps only balanced, bare <mark>s and is idempotent', () => {
+/** Any text with sorted, disjoint, non-empty spans inside it. */
+const textWithSpans = anything.chain((text) =>
+  fc
+    .uniqueArray(fc.integer({ min: 0, max: text.length }), { maxLength: 12 })
+    .map((cuts) => cuts.sort((a, b) => a - b))
+    .map((cuts): [string, Span[]] => {
+      const spans: Span[] = [];
+      for (let i = 0; i + 1 < cuts.length; i += 2) spans.push([cuts[i], cuts[i + 1]]);
+      return [text, spans];
+    }),
+);
+
+describe('the server\'s HTML of text and matches', () => {
+  it('markedHtml escapes any text into bare <mark>s, one per span, and reads back as the text', () => {
+    const clean = (s: string) => s.replace(/\0/g, '').replace(/\r\n?/g, '\n');
     fc.assert(
-      fc.property(anything, (s) => {
-        const once = sanitizeMarked(s);
-        expectOnlyMarks(once, 'sanitizeMarked');
-        expect(sanitizeMarked(once)).toBe(once);
-        expect((once.match(/<mark>/g) ?? []).length).toBe((once.match(/<\/mark>/g) ?? []).length);
+      fc.property(textWithSpans, fc.option(fc.integer({ min: 1, max: 99 }), { nil: undefined }), ([text, spans], firstId) => {
+        const html = markedHtml(text, spans, firstId);
+        if (firstId === undefined) expectOnlyMarks(html, 'markedHtml');
+        // The parser reads each piece between tags on its own (CR LF split by a tag stays two line breaks).
+        const cuts = [0, ...spans.flat(), text.length];
+        expect(fragmentText(html)).toBe(cuts.slice(1).map((end, i) => clean(text.slice(cuts[i], end))).join(''));
+        expect((html.match(/<mark[ >]/g) ?? []).length).toBe(spans.length);
+        expect((html.match(/<\/mark>/g) ?? []).length).toBe(spans.length);
+        const ids = [...html.matchAll(/<mark id="m(\d+)">/g)].map((m) => Number(m[1]));
+        expect(ids).toEqual(firstId === undefined ? [] : spans.map((_, i) => firstId + i));
       }),
       { numRuns: 1000 },
     );
@@ -172,14 +192,15 @@ describe('properties of a small index of hostile documents', () => {
         for (const h of r.hits) {
           const d = searcher.getDocument(h.id)!;
           expect(d, h.id).toBeDefined();
-          expectOnlyMarks(h.titleHighlighted, `title of ${h.id}`);
-          expectOnlyMarks(h.snippet, `snippet of ${h.id}`);
+          const html = apiHit(h);
+          expectOnlyMarks(html.titleHighlighted, `title of ${h.id}`);
+          expectOnlyMarks(html.snippet, `snippet of ${h.id}`);
           // Parsing the highlighted title gives back the title, character for character
           // (the HTML parser drops NULs in text and reads CR LF as LF, as browsers do).
           const clean = (s: string) => s.replace(/\0/g, '').replace(/\r\n?/g, '\n');
-          expect(fragmentText(h.titleHighlighted)).toBe(clean(d.title));
+          expect(fragmentText(html.titleHighlighted)).toBe(clean(d.title));
           // Each fragment of the snippet is a slice of the text.
-          for (const part of fragmentText(h.snippet).replace(/^… /, '').replace(/ …$/, '').split(' … ')) {
+          for (const part of fragmentText(html.snippet).replace(/^… /, '').replace(/ …$/, '').split(' … ')) {
             if (!clean(d.text).includes('…')) expect(clean(d.text)).toContain(part);
           }
           expectSpansInside(d.title, h.highlights.title, `title spans of ${h.id}`);
@@ -216,14 +237,15 @@ describe('properties of a small index of hostile documents', () => {
       fc.property(fc.integer({ min: 0, max: 59 }), fc.option(query, { nil: undefined }), (i, q) => {
         const d = searcher.highlightDocument(docs[i].id, q)!;
         expect(d).toBeDefined();
-        expectOnlyMarks(d.titleHighlighted, 'titleHighlighted');
-        expectOnlyMarks(d.textHighlighted, 'textHighlighted');
+        const html = apiHighlightedDocument(d);
+        expectOnlyMarks(html.titleHighlighted, 'titleHighlighted');
+        expectOnlyMarks(html.textHighlighted, 'textHighlighted');
         const clean = (s: string) => s.replace(/\0/g, '').replace(/\r\n?/g, '\n');
-        expect(fragmentText(d.textHighlighted)).toBe(clean(d.document.text));
-        expect(fragmentText(d.titleHighlighted)).toBe(clean(d.document.title));
+        expect(fragmentText(html.textHighlighted)).toBe(clean(d.document.text));
+        expect(fragmentText(html.titleHighlighted)).toBe(clean(d.document.title));
         expectSpansInside(d.document.title, d.highlights.title, 'title');
         expectSpansInside(d.document.text, d.highlights.text, 'text');
-        expect((d.textHighlighted.match(/<mark>/g) ?? []).length).toBe(d.highlights.text.length);
+        expect((html.textHighlighted.match(/<mark>/g) ?? []).length).toBe(d.highlights.text.length);
       }),
       { numRuns: 300 },
     );

@@ -60,9 +60,11 @@ describe('security headers on every kind of answer', () => {
     ['a POST to the API', '/api/search?q=a', { method: 'POST' }, 404, /application\/json/],
     ['a body too large (413)', '/api/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ q: 'x'.repeat(40_000) }) }, 413, /application\/json/],
     ['a JSON body that is not JSON (400)', '/api/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }, 400, /application\/json/],
+    ['the page fragments', `/fragments?q=${enc('النفط')}`, {}, 200, /application\/json/],
+    ['the page fragments of a bad page number', `/fragments?q=${enc('النفط')}&page=0`, {}, 400, /application\/json/],
     ['/health', '/health', {}, 200, /application\/json/],
     ['/ready', '/ready', {}, 200, /application\/json/],
-    ['a script', '/static/app.js', {}, 200, /javascript/],
+    ['a script', '/static/search-page.js', {}, 200, /javascript/],
     ['a style sheet', '/static/style.css', {}, 200, /text\/css/],
     ['an SVG icon', '/static/favicon.svg', {}, 200, /image\/svg\+xml/],
     ['a font', '/fonts/noto-naskh-arabic-arabic-400-normal.woff2', {}, 200, /font\/woff2/],
@@ -75,8 +77,8 @@ describe('security headers on every kind of answer', () => {
     expect(res.status, name).toBe(status);
     expect(res.headers.get('content-type') ?? '', name).toMatch(type);
     expectSecurityHeaders(res, name);
-    // API answers are not cached (POSTs refused before the API router are not cacheable anyway).
-    if (path.startsWith('/api/') && (init.method ?? 'GET') === 'GET') expect(res.headers.get('cache-control') ?? '', name).toMatch(/no-store|no-cache/);
+    // API answers and page fragments are not cached (POSTs refused before the API router are not cacheable anyway).
+    if ((path.startsWith('/api/') || path.startsWith('/fragments')) && (init.method ?? 'GET') === 'GET') expect(res.headers.get('cache-control') ?? '', name).toMatch(/no-store|no-cache/);
   });
 
   it('the 503 page and JSON while the index loads', async () => {
@@ -89,6 +91,7 @@ describe('security headers on every kind of answer', () => {
       for (const [path, headers, type] of [
         ['/', HTML, /text\/html/],
         ['/api/search?q=a', {}, /application\/json/],
+        ['/fragments?q=a', {}, /application\/json/],
         ['/doc/srv-001', HTML, /text\/html/],
         ['/ready', {}, /application\/json/],
       ] as const) {
@@ -135,6 +138,8 @@ describe('rate limiting per client IP', () => {
     expect(limited.body).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/at most 3 a minute/) } });
     expectSecurityHeaders(limited.res, '429');
     expect(limited.res.headers.get('ratelimit') ?? limited.res.headers.get('ratelimit-policy')).toBeTruthy();
+    // The page's fragments count against the same allowance.
+    expect((await fetch(`${proxied.url}/fragments?q=${enc('النفط')}`, { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(429);
     // Pages and probes are not limited.
     expect((await fetch(`${proxied.url}/health`, { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(200);
     expect((await fetch(`${proxied.url}/`, { headers: { 'x-forwarded-for': '203.0.113.1', accept: 'text/html' } })).status).toBe(200);
@@ -148,7 +153,7 @@ describe('rate limiting per client IP', () => {
 });
 
 describe('nothing over HTTP changes the index', () => {
-  const ROUTES = ['/api/search', '/api/suggest', '/api/documents/srv-001', '/api/stats', '/api/openapi.json', '/api/reload', '/api/index', '/api/documents', '/', '/doc/srv-001', '/health', '/ready'];
+  const ROUTES = ['/api/search', '/api/suggest', '/api/documents/srv-001', '/api/stats', '/api/openapi.json', '/api/reload', '/api/index', '/api/documents', '/', '/fragments', '/doc/srv-001', '/health', '/ready'];
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s on every route is a 404 in the error shape', async (method) => {
     const before = await (await fetch(`${fx.srv.url}/api/stats`)).json();
     for (const route of ROUTES) {

@@ -7,7 +7,10 @@ import { fullNormalize, normalize } from '../../src/analysis/normalize.js';
 import { tokenize } from '../../src/analysis/tokenize.js';
 import { Analyzer } from '../../src/analysis/pipeline.js';
 import { parseQuery } from '../../src/search/query.js';
-import { matcherFor, snippet } from '../../src/search/highlight.js';
+import { matcherFor } from '../../src/search/highlight.js';
+import { snippet } from '../../src/search/snippet.js';
+import { apiHit } from '../../src/server/api-json.js';
+import { snippetHtml } from '../../src/server/view/marked.js';
 import { buildIndex } from '../../src/index/build.js';
 import { openIndex, type Searcher } from '../../src/search/searcher.js';
 import type { Span } from '../../src/search/types.js';
@@ -167,15 +170,32 @@ describe('properties of analysis', () => {
 });
 
 describe('properties of snippets and highlights', () => {
-  it('snippet() escapes the input and marks whole tokens inside the text', () => {
+  /** Fragments are pieces of the text where they say, in order, their marks whole tokens among the text's matches. */
+  function expectFragmentsOf(text: string, r: ReturnType<typeof snippet>): void {
+    const s = r.snippet;
+    const all = new Set(r.spans.map(([a, b]) => `${a}:${b}`));
+    let end = 0;
+    expect(s.fragments.length).toBeLessThanOrEqual(3);
+    for (const f of s.fragments) {
+      expect(f.start).toBeGreaterThanOrEqual(end);
+      expect(text.slice(f.start, f.start + f.text.length)).toBe(f.text);
+      for (const [a, b] of f.highlights) expect(all.has(`${f.start + a}:${f.start + b}`)).toBe(true);
+      end = f.start + f.text.length;
+    }
+    if (s.fragments.length === 0) expect(text).toBe('');
+  }
+
+  it('snippet() cuts fragments out of the text and marks whole tokens; its HTML is escaped', () => {
     fc.assert(
       fc.property(
         arabicText.chain((text) => fc.tuple(fc.constant(text), queryFor(text))),
         ([text, query]) => {
           const s = snippet(analyzer, text, matcherFor(analyzer, parseQuery(query, analyzer)));
-          expectNoRawAngle(s.html);
           expectWholeTokenSpans(text, s.spans);
-          const fragments = s.html.replace(/^… /, '').replace(/ …$/, '').split(' … ');
+          expectFragmentsOf(text, s);
+          const html = snippetHtml(s.snippet);
+          expectNoRawAngle(html);
+          const fragments = html.replace(/^… /, '').replace(/ …$/, '').split(' … ');
           expect(fragments.length).toBeLessThanOrEqual(3 + (text.match(/ … /g)?.length ?? 0));
         },
       ),
@@ -183,12 +203,13 @@ describe('properties of snippets and highlights', () => {
     );
   });
 
-  it('snippet() escapes random Unicode too', () => {
+  it('snippet() handles random Unicode too', () => {
     fc.assert(
       fc.property(anyText, anyText, (text, query) => {
         const s = snippet(analyzer, text, matcherFor(analyzer, parseQuery(query, analyzer)));
-        expectNoRawAngle(s.html);
+        expectNoRawAngle(snippetHtml(s.snippet));
         expectWholeTokenSpans(text, s.spans);
+        expectFragmentsOf(text, s);
       }),
       { numRuns: RUNS },
     );
@@ -229,9 +250,10 @@ describe('properties of Searcher.search on an index of random documents', () => 
         for (const h of r.hits) {
           const d = searcher.getDocument(h.id)!;
           expect(d).toBeDefined();
-          expectNoRawAngle(h.snippet);
-          expectNoRawAngle(h.titleHighlighted);
-          expect(unescape(h.titleHighlighted)).toBe(d.title);
+          const html = apiHit(h);
+          expectNoRawAngle(html.snippet);
+          expectNoRawAngle(html.titleHighlighted);
+          expect(unescape(html.titleHighlighted)).toBe(d.title);
           expectWholeTokenSpans(d.title, h.highlights.title);
           expectWholeTokenSpans(d.text, h.highlights.text);
         }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BYTES_PER_ENTRY, estimateBytes, LruCache } from '../../src/server/result-cache.js';
+import { CACHE_BYTES_PER_ENTRY } from '../../src/common/limits.js';
+import type { Hit } from '../../src/search/types.js';
+import { estimateBytes, LruCache } from '../../src/server/result-cache.js';
 
 describe('LruCache', () => {
   it('drops the least recently used entry first; a read counts as a use', () => {
@@ -46,10 +48,10 @@ describe('LruCache by weight', () => {
 
 describe('SearchCache', () => {
   it('weighs results by their text, so a few large results cannot hold much memory', () => {
-    const hit = (text: string) => ({ id: 'n1', score: 1, title: 'عنوان', titleHighlighted: 'عنوان', snippet: text, highlights: { title: [], text: [] as [number, number][] }, metadata: { source: 'عكاظ' } });
+    const hit = (text: string): Hit => ({ id: 'n1', score: 1, title: 'عنوان', snippet: { fragments: [{ text, start: 0, highlights: [[0, 5]] }], before: false, after: false }, highlights: { title: [], text: [[0, 5]] }, metadata: { source: 'عكاظ' } });
     const small = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن')], facets: { source: {} } });
     const large = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن '.repeat(10_000))], facets: { source: {} } });
     expect(large - small).toBeGreaterThanOrEqual(2 * 'الأمن '.repeat(10_000).length);
-    expect(BYTES_PER_ENTRY).toBeGreaterThan(small);
+    expect(CACHE_BYTES_PER_ENTRY).toBeGreaterThan(small);
   });
 });

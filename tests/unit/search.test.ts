@@ -7,6 +7,7 @@ import { normalize } from '../../src/analysis/normalize.js';
 import { tokenize } from '../../src/analysis/tokenize.js';
 import { openIndex, type Searcher } from '../../src/search/searcher.js';
 import type { Hit, SearchOptions, Span } from '../../src/search/types.js';
+import { apiHighlightedDocument, apiHit } from '../../src/server/api-json.js';
 
 const SEEDS = new URL('../../seeds', import.meta.url).pathname;
 const NEWS = new URL('../fixtures/news.jsonl', import.meta.url).pathname;
@@ -51,6 +52,11 @@ afterAll(() => {
 const ids = (s: Searcher, q: string, opts: SearchOptions = {}): string[] => s.search(q, { limit: 100, ...opts }).hits.map((h) => h.id);
 const idSet = (s: Searcher, q: string, opts: SearchOptions = {}): Set<string> => new Set(ids(s, q, opts));
 const marked = (html: string): string[] => [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]);
+/** The highlighted HTML of a hit or a document, exactly as the API sends it. */
+const html = (h: Hit) => apiHit(h);
+const docHtml = (s: Searcher, id: string, q?: string) => apiHighlightedDocument(s.highlightDocument(id, q)!);
+/** The words a snippet marks, in order. */
+const snippetWords = (h: Hit): string[] => h.snippet.fragments.flatMap((f) => f.highlights.map(([a, b]) => f.text.slice(a, b)));
 const unescape = (html: string): string =>
   html.replace(/<\/?mark>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 
@@ -66,13 +72,19 @@ function expectWholeWords(text: string, spans: readonly Span[]): void {
 function expectConsistentHit(s: Searcher, h: Hit): void {
   const d = s.getDocument(h.id)!;
   expect(h.title).toBe(d.title);
-  expect(unescape(h.titleHighlighted)).toBe(d.title);
-  expect(marked(h.titleHighlighted)).toEqual(h.highlights.title.map(([a, b]) => d.title.slice(a, b)));
+  expect(unescape(html(h).titleHighlighted)).toBe(d.title);
+  expect(marked(html(h).titleHighlighted)).toEqual(h.highlights.title.map(([a, b]) => d.title.slice(a, b)));
   expectWholeWords(d.title, h.highlights.title);
   expectWholeWords(d.text, h.highlights.text);
   // everything the snippet marks is a highlighted word of the text
   const textWords = new Set(h.highlights.text.map(([a, b]) => d.text.slice(a, b)));
-  for (const m of marked(h.snippet)) expect(textWords.has(unescape(m)), m).toBe(true);
+  for (const m of marked(html(h).snippet)) expect(textWords.has(unescape(m)), m).toBe(true);
+  // each fragment is the text where it says it starts, and its marks are matches of the whole text
+  const all = new Set(h.highlights.text.map(([a, b]) => `${a}:${b}`));
+  for (const f of h.snippet.fragments) {
+    expect(d.text.slice(f.start, f.start + f.text.length)).toBe(f.text);
+    for (const [a, b] of f.highlights) expect(all.has(`${f.start + a}:${f.start + b}`), `${f.text.slice(a, b)} at ${f.start + a}`).toBe(true);
+  }
 }
 
 describe('the seed article is findable by every form', () => {
@@ -93,7 +105,8 @@ describe('the seed article is findable by every form', () => {
     const r = seed.search(q);
     expect(r.total).toBe(1);
     expect(r.hits[0].id).toBe(SEED_ID);
-    expect(r.hits[0].snippet).toContain('<mark>');
+    expect(html(r.hits[0]).snippet).toContain('<mark>');
+    expect(snippetWords(r.hits[0]).length).toBeGreaterThan(0);
     expectConsistentHit(seed, r.hits[0]);
   });
 
@@ -135,7 +148,7 @@ describe('query syntax', () => {
     expect(ids(news, 'الاستث*')).toEqual(['n5']);
     expect(news.search('الاستث').total).toBe(0);
     const r = news.search('الاستث*');
-    expect(marked(r.hits[0].snippet)).toEqual(['الاستثمار', 'الاستثمارات']);
+    expect(snippetWords(r.hits[0])).toEqual(['الاستثمار', 'الاستثمارات']);
     expect(idSet(news, 'أوب*')).toEqual(new Set(['n1']));
   });
 
@@ -199,37 +212,37 @@ describe('query syntax', () => {
   it('snippets: false skips the document reads', () => {
     const r = news.search('الأمن', { snippets: false });
     expect(r.total).toBe(3);
-    for (const h of r.hits) expect(h.snippet).toBe('');
+    for (const h of r.hits) expect([h.title, h.snippet]).toEqual(['', { fragments: [], before: false, after: false }]);
   });
 });
 
 describe('highlighting', () => {
   it('marks the whole original token والولايات for the query الولايات', () => {
     const r = seed.search('الولايات');
-    expect(marked(r.hits[0].snippet)).toContain('والولايات');
+    expect(snippetWords(r.hits[0])).toContain('والولايات');
     const d = seed.highlightDocument(SEED_ID, 'الولايات')!;
-    const words = marked(d.textHighlighted);
+    const words = d.highlights.text.map(([a, b]) => d.document.text.slice(a, b));
     expect(words).toContain('والولايات');
     expect(words).toContain('الولايات');
-    expect(d.textHighlighted).not.toContain('و<mark>');
+    expect(docHtml(seed, SEED_ID, 'الولايات').textHighlighted).not.toContain('و<mark>');
     expectWholeWords(d.document.text, d.highlights.text);
   });
 
   it('marks a word as written, diacritics and hamza included', () => {
     const r = news.search('الامن');
     const n4 = r.hits.find((h) => h.id === 'n4')!;
-    expect(marked(n4.snippet)).toEqual(['الأَمْن']);
+    expect(snippetWords(n4)).toEqual(['الأَمْن']);
     const d = news.getDocument('n4')!;
     expect(n4.highlights.text.map(([a, b]) => d.text.slice(a, b))).toEqual(['الأَمْن']);
-    expect(marked(seed.highlightDocument(SEED_ID, 'دشن')!.textHighlighted)).toEqual(['دشَّن']);
-    const energy = marked(seed.highlightDocument(SEED_ID, 'الطاقـــة')!.textHighlighted);
+    expect(marked(docHtml(seed, SEED_ID, 'دشن').textHighlighted)).toEqual(['دشَّن']);
+    const energy = marked(docHtml(seed, SEED_ID, 'الطاقـــة').textHighlighted);
     expect(energy).toEqual(Array((SEED_TEXT.match(/الطاقة/g) ?? []).length).fill('الطاقة'));
   });
 
   it('never marks a bare article or part of a word', () => {
     for (const q of ['ال', 'ال*', 'الإرهاب', 'الولايات', 'الأمن', 'العراق الطاقة', 'و']) {
       for (const h of [...seed.search(q).hits, ...news.search(q).hits]) {
-        for (const m of [...marked(h.snippet), ...marked(h.titleHighlighted)]) {
+        for (const m of [...marked(html(h).snippet), ...marked(html(h).titleHighlighted)]) {
           expect(normalize(unescape(m))).not.toBe('ال');
           expect(tokenize(unescape(m)).map((t) => t.surface)).toEqual([unescape(m)]);
         }
@@ -249,32 +262,40 @@ describe('highlighting', () => {
       for (const h of r.hits) expectConsistentHit(s, h);
     }
     const h = news.search('أوبك').hits[0];
-    expect(h.titleHighlighted).toBe('وزراء الطاقة في <mark>أوبك</mark> يبحثون خفض الإنتاج');
+    expect(html(h).titleHighlighted).toBe('وزراء الطاقة في <mark>أوبك</mark> يبحثون خفض الإنتاج');
     expect(h.highlights.title).toEqual([[16, 20]]);
   });
 
   it('escapes HTML from documents; the only markup is <mark>', () => {
     const h = news.search('هدف').hits[0];
     expect(h.id).toBe('n6');
-    expect(h.snippet).toContain('&lt;b&gt;<mark>هدف</mark>&lt;/b&gt;');
-    expect(h.snippet).toContain('&amp;');
-    expect(h.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+    // The search core returns the text as it is; the API's HTML escapes it.
+    expect(h.snippet.fragments.map((f) => f.text).join(' ')).toContain('<b>هدف</b>');
+    expect(html(h).snippet).toContain('&lt;b&gt;<mark>هدف</mark>&lt;/b&gt;');
+    expect(html(h).snippet).toContain('&amp;');
+    expect(html(h).snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
   });
 
   it('a snippet has at most 3 fragments joined by " … "', () => {
     expect(SEED_TEXT).not.toContain('…');
     const r = seed.search('بغداد واشنطن الإرهاب الطاقة داعش أوبك البيشمركة الاستثمار');
-    const body = r.hits[0].snippet.replace(/^… /, '').replace(/ …$/, '');
+    const s = r.hits[0].snippet;
+    expect(s.fragments.length).toBeGreaterThan(1);
+    expect(s.fragments.length).toBeLessThanOrEqual(3);
+    for (let i = 1; i < s.fragments.length; i++) expect(s.fragments[i].start).toBeGreaterThan(s.fragments[i - 1].start + s.fragments[i - 1].text.length);
+    const body = html(r.hits[0]).snippet.replace(/^… /, '').replace(/ …$/, '');
+    expect(html(r.hits[0]).snippet.startsWith('… ')).toBe(s.before);
+    expect(html(r.hits[0]).snippet.endsWith(' …')).toBe(s.after);
     const fragments = body.split(' … ');
-    expect(fragments.length).toBeGreaterThan(1);
-    expect(fragments.length).toBeLessThanOrEqual(3);
+    expect(fragments.length).toBe(s.fragments.length);
     for (const f of fragments) expect(SEED_TEXT).toContain(unescape(f));
   });
 
   it('highlightDocument marks every match of the whole document', () => {
     const d = seed.highlightDocument(SEED_ID, 'بغداد')!;
-    expect(marked(d.textHighlighted).length).toBe((SEED_TEXT.split('\n').slice(1).join('\n').match(/بغداد/g) ?? []).length);
-    expect(unescape(d.textHighlighted)).toBe(d.document.text);
+    expect(marked(docHtml(seed, SEED_ID, 'بغداد').textHighlighted).length).toBe((SEED_TEXT.split('\n').slice(1).join('\n').match(/بغداد/g) ?? []).length);
+    expect(d.highlights.text.map(([a, b]) => d.document.text.slice(a, b)).every((w) => w.includes('بغداد'))).toBe(true);
+    expect(unescape(docHtml(seed, SEED_ID, 'بغداد').textHighlighted)).toBe(d.document.text);
     expect(seed.highlightDocument('nope', 'بغداد')).toBeUndefined();
     expect(seed.highlightDocument(SEED_ID)!.highlights).toEqual({ title: [], text: [] });
   });

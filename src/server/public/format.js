@@ -1,5 +1,6 @@
-// Arabic presentation helpers and page addresses, shared by the browser script (app.js)
-// and the server-rendered pages (src/server/html.ts): one implementation, no DOM.
+// Arabic presentation helpers and page addresses, shared by the server-rendered
+// pages (src/server/view/) and the page's script (search-page.js, which builds
+// the addresses of typed queries and counts suggestions): one implementation, no DOM.
 
 const numberFormat = new Intl.NumberFormat('ar-u-nu-arab');
 const msFormat = new Intl.NumberFormat('ar-u-nu-arab', { maximumFractionDigits: 1 });

@@ -7,13 +7,13 @@
  * Each is run --runs times (default 3) and the median reported. The page cache is
  * warm (the files were just written or read), so this is a warm-disk cold start.
  *
- *   npx tsx bench/build.ts --scale 1 && npx tsx bench/load.ts [--scale 1|4] [--runs 3]
+ *   npx tsx bench/build.ts --scale 1 && npx tsx bench/startup.ts [--scale 1|4] [--runs 3]
  */
 import { currentName } from '../src/index/generations.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLI, DIST, MB, OUT, arg, ensureDirs, freePort, fx, header, indexDir, lastJson, median, miniSearchJson, procStatus, ratio, runInline, scaleArg, sleep, spawnQuiet, table, type Scale } from './common.js';
+import { CLI, MB, libraryEntry, OUT, arg, ensureDirs, freePort, fx, header, indexDir, lastJson, median, miniSearchJson, procStatus, ratio, runChild, scaleArg, sleep, spawnQuiet, table, type Scale } from './common.js';
 import { corpusFor } from './corpus.js';
 import { buildBaseline, buildFahras } from './build.js';
 
@@ -66,31 +66,6 @@ export async function startServer(dir: string, timeoutMs = 120_000): Promise<Ser
   return { ok: false, seconds: NaN, rssAtReady: NaN, rssSettled: NaN, pid, port, stop, error: exited ? `serve exited before /ready: ${stderr.trim().split('\n').slice(-2).join(' ')}` : 'timed out' };
 }
 
-const OPEN_FAHRAS = `
-const t0 = performance.now();
-const { openIndex } = await import(process.env.BENCH_DIST);
-const t1 = performance.now();
-const s = await openIndex(process.env.BENCH_DIR);
-const t2 = performance.now();
-const rssOpen = process.memoryUsage().rss;
-const r = s.search(process.env.BENCH_QUERY, { limit: 10 });
-const t3 = performance.now();
-console.log(JSON.stringify({ boot: t0 / 1000, importS: (t1 - t0) / 1000, openS: (t2 - t1) / 1000, readyS: t2 / 1000, firstQueryS: (t3 - t2) / 1000, rss: rssOpen, rssAfterQuery: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, hits: r.total }));
-`;
-
-const OPEN_MINISEARCH = `
-import { readFileSync } from 'node:fs';
-const t0 = performance.now();
-const { default: MiniSearch } = await import('minisearch');
-const t1 = performance.now();
-const ms = MiniSearch.loadJSON(readFileSync(process.env.BENCH_JSON, 'utf8'), { fields: ['title', 'text'], storeFields: ['title'] });
-const t2 = performance.now();
-const rssOpen = process.memoryUsage().rss;
-const r = ms.search(process.env.BENCH_QUERY).slice(0, 10);
-const t3 = performance.now();
-console.log(JSON.stringify({ boot: t0 / 1000, importS: (t1 - t0) / 1000, openS: (t2 - t1) / 1000, readyS: t2 / 1000, firstQueryS: (t3 - t2) / 1000, rss: rssOpen, rssAfterQuery: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, hits: r.length }));
-`;
-
 interface OpenRun {
   importS: number;
   openS: number;
@@ -103,10 +78,10 @@ interface OpenRun {
 
 const FIRST_QUERY = 'وزارة الصحة';
 
-async function openRuns(code: string, env: Record<string, string>, runs: number, nodeArgs: string[] = []): Promise<OpenRun | undefined> {
+async function openRuns(child: string, env: Record<string, string>, runs: number, nodeArgs: string[] = []): Promise<OpenRun | undefined> {
   const all: OpenRun[] = [];
   for (let i = 0; i < runs; i++) {
-    const m = await runInline(code, { ...env, BENCH_QUERY: FIRST_QUERY }, nodeArgs);
+    const m = await runChild(child, { ...env, BENCH_QUERY: FIRST_QUERY }, nodeArgs);
     if (m.code !== 0) {
       console.log(`  failed: ${m.stderr.trim().split('\n').slice(-3).join(' ')}`);
       return undefined;
@@ -145,9 +120,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     : undefined;
   if (!srv) console.log(`fahras serve: not measurable (${servers[servers.length - 1].error})`);
 
-  const dist = pathToFileURL(join(DIST, 'index.js')).href;
-  const fo = await openRuns(OPEN_FAHRAS, { BENCH_DIST: dist, BENCH_DIR: dir }, runs);
-  const mo = await openRuns(OPEN_MINISEARCH, { BENCH_JSON: miniSearchJson(scale) }, runs, ['--max-old-space-size=16384']);
+  const dist = pathToFileURL(libraryEntry()).href;
+  const fo = await openRuns('open-fahras.js', { BENCH_DIST: dist, BENCH_DIR: dir }, runs);
+  const mo = await openRuns('open-minisearch.js', { BENCH_JSON: miniSearchJson(scale) }, runs, ['--max-old-space-size=16384']);
   const n = NaN;
   const rows: (string | number)[][] = [['', 'fahras', 'MiniSearch', 'fahras / MiniSearch']];
   rows.push(['serve: spawn → /ready 200, s', fx(srv?.seconds ?? n, 3), '', '']);
@@ -162,7 +137,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   rows.push(['peak RSS of the process, MB', MB(fo?.peakRss ?? n), MB(mo?.peakRss ?? n), ratio(fo?.peakRss ?? n, mo?.peakRss ?? n)]);
   console.log(table(rows));
   console.log(`\nfahras serve: node dist/cli/main.js serve --port <free> --host 127.0.0.1 --index ${dir} (FAHRAS_RATE_LIMIT=0 FAHRAS_LOG_LEVEL=silent)`);
-  const outFile = join(OUT, `load-${scale}x.json`);
+  const outFile = join(OUT, `startup-${scale}x.json`);
   writeFileSync(outFile, JSON.stringify({ scale, runs, serve: srv ?? servers[servers.length - 1]?.error, fahrasOpen: fo, miniSearchLoad: mo }, null, 1));
   console.log(`wrote ${outFile}`);
 }

@@ -1,0 +1,75 @@
+/**
+ * Configuration of the service: explicit options (command-line flags, or the
+ * options object of createServer) win over environment variables, which win
+ * over defaults. Every variable is read here, through one zod schema; a bad
+ * value stops the program with one line naming the variable and the value.
+ */
+import { z } from 'zod';
+import { DEFAULT_SETTINGS, LOG_LEVELS, type ServerOptions, type ServerSettings } from './defaults.js';
+import { FahrasError } from './errors.js';
+
+export { DEFAULT_INDEX, DEFAULT_SETTINGS, LOG_LEVELS, type LogLevel, type ServerOptions, type ServerSettings } from './defaults.js';
+
+/** A whole-number variable; `what` completes "must be a whole number …". */
+function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER) {
+  const message = (input: unknown) => `${name} must be a whole number ${what}, not ${JSON.stringify(input)}`;
+  return z
+    .string()
+    .regex(/^\d{1,16}$/, { error: (iss) => message(iss.input) })
+    .transform(Number)
+    .refine((n) => n <= max, { error: (iss) => message(String(iss.input)) });
+}
+
+function trustProxyFrom(v: string): boolean | number | string {
+  if (v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v; // e.g. "loopback", "10.0.0.0/8"
+}
+
+/** Every environment variable fahras reads, and what it becomes. */
+const environment = z.object({
+  PORT: wholeNumber('PORT', 'from 0 to 65535', 65_535).optional(),
+  HOST: z.string().optional(),
+  FAHRAS_INDEX: z.string().optional(),
+  FAHRAS_LOG_LEVEL: z.enum(LOG_LEVELS, { error: (iss) => `FAHRAS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(iss.input)}` }).optional(),
+  FAHRAS_CORS_ORIGIN: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .optional(),
+  FAHRAS_RATE_LIMIT: wholeNumber('FAHRAS_RATE_LIMIT', 'of requests per minute (0 = off)').optional(),
+  FAHRAS_TRUST_PROXY: z.string().transform(trustProxyFrom).optional(),
+  FAHRAS_RELOAD_POLL_MS: wholeNumber('FAHRAS_RELOAD_POLL_MS', 'of milliseconds (0 = off)').optional(),
+  FAHRAS_CACHE_SIZE: wholeNumber('FAHRAS_CACHE_SIZE', 'of search results (0 = off)').optional(),
+});
+
+export type Environment = z.output<typeof environment>;
+
+/** The variables fahras reads from `env`, validated; an empty variable counts as unset. Throws a `usage` FahrasError. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const given = Object.fromEntries(Object.keys(environment.shape).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+  const parsed = environment.safeParse(given);
+  if (!parsed.success) throw new FahrasError(parsed.error.issues.map((i) => i.message).join('; '), 'usage');
+  return parsed.data;
+}
+
+/** The settings of a server: `options` first, then the environment, then the defaults. Throws a `usage` FahrasError on a bad variable. */
+export function resolveServerSettings(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ServerSettings {
+  const e = readEnvironment(env);
+  const fromEnv: ServerOptions = {
+    index: e.FAHRAS_INDEX,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.FAHRAS_LOG_LEVEL,
+    corsOrigin: e.FAHRAS_CORS_ORIGIN,
+    rateLimit: e.FAHRAS_RATE_LIMIT,
+    trustProxy: e.FAHRAS_TRUST_PROXY,
+    reloadPollMs: e.FAHRAS_RELOAD_POLL_MS,
+    cacheSize: e.FAHRAS_CACHE_SIZE,
+  };
+  const settings = { ...DEFAULT_SETTINGS };
+  for (const layer of [fromEnv, options]) {
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) (settings as Record<string, unknown>)[k] = v;
+  }
+  return settings;
+}

@@ -1,0 +1,56 @@
+/**
+ * The settings of the service and their defaults. Kept apart from config.ts,
+ * which validates the environment, so that every command can read a default
+ * without loading the validation library (zod alone takes a tenth of a second
+ * or more to load).
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServerSettings {
+  /** Index folder (holds CURRENT and the generations). Env FAHRAS_INDEX. */
+  index: string;
+  /** 0 picks a free port. Env PORT. */
+  port: number;
+  /** Env HOST. */
+  host: string;
+  /** pino level. Env FAHRAS_LOG_LEVEL. */
+  logLevel: LogLevel;
+  /** Allowed CORS origins ('*' for any); empty = CORS off. Env FAHRAS_CORS_ORIGIN (comma-separated). */
+  corsOrigin: string[];
+  /** Requests per minute per client IP on /api; 0 = off. Env FAHRAS_RATE_LIMIT. */
+  rateLimit: number;
+  /** Express 'trust proxy' setting, so per-IP limits see the real client. Env FAHRAS_TRUST_PROXY. */
+  trustProxy: boolean | number | string;
+  /** How often CURRENT is polled for a new generation, ms; 0 = no polling. Env FAHRAS_RELOAD_POLL_MS. */
+  reloadPollMs: number;
+  /** Watch the index folder with fs.watch (debounced). */
+  watch: boolean;
+  /** How long a replaced index stays open for requests still using it, ms. */
+  closeDelayMs: number;
+  /** Longest wait for in-flight requests on shutdown, ms. */
+  shutdownTimeoutMs: number;
+  /** Search results kept per loaded index for repeated requests; 0 = off. Env FAHRAS_CACHE_SIZE. */
+  cacheSize: number;
+}
+
+/** Options given explicitly; anything left out comes from the environment or the defaults. */
+export type ServerOptions = Partial<ServerSettings>;
+
+export const DEFAULT_INDEX = 'index-data';
+
+export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
+  index: DEFAULT_INDEX,
+  port: 3000,
+  host: '127.0.0.1',
+  logLevel: 'info',
+  corsOrigin: [],
+  rateLimit: 600,
+  trustProxy: false,
+  reloadPollMs: 1000,
+  watch: true,
+  closeDelayMs: 5000,
+  shutdownTimeoutMs: 10_000,
+  cacheSize: 1000,
+};

@@ -1,0 +1,71 @@
+/**
+ * Every limit of fahras in one place, named for what it bounds. Where the
+ * library, the HTTP API, the CLI and the search page allow different amounts,
+ * the name says whose limit it is and the comment says why they differ.
+ * (The query parser's own bounds, MAX_PHRASES and the shortest prefix, live
+ * with it in src/search/query.ts.)
+ */
+
+// ---- searching ----
+
+/** Hits a search returns when no limit is given: library, API, CLI and page alike. */
+export const DEFAULT_HIT_LIMIT = 10;
+/**
+ * Hits one library search() may return and skip. The library serves run files
+ * and evaluation (100 hits per query and more), so it allows more than the API.
+ */
+export const LIBRARY_MAX_HITS = 1000;
+export const LIBRARY_MAX_OFFSET = 100_000;
+/** Hits one API request may return and skip: a page of a result list, never a dump of the index. */
+export const API_MAX_HITS = 100;
+export const API_MAX_OFFSET = 10_000;
+/** Hits one `fahras search` may print or write per query: a run file wants the library's depth; paging stops where the API's does. */
+export const CLI_MAX_HITS = LIBRARY_MAX_HITS;
+export const CLI_MAX_OFFSET = API_MAX_OFFSET;
+/** Hits per query of a TREC run file (fahras search --queries, fahras eval) unless told: Recall@100 needs 100. */
+export const RUN_DEPTH = 100;
+/** Results per page of the search page, and the last page it links (as deep as the API can page). */
+export const PAGE_SIZE = 10;
+export const MAX_PAGE = Math.floor(API_MAX_OFFSET / PAGE_SIZE) + 1;
+
+/** Characters of query text accepted by the API, the page and the CLI. */
+export const MAX_QUERY_LENGTH = 512;
+/** Characters of a source filter value. */
+export const MAX_SOURCE_LENGTH = 200;
+/** Characters of a document id in an address. */
+export const MAX_DOCUMENT_ID_LENGTH = 1000;
+/** Completions offered for the last word of a query (library, API and page). */
+export const MAX_SUGGESTIONS = 10;
+
+// ---- snippets ----
+
+/** Words in one snippet fragment, and fragments in one snippet. */
+export const SNIPPET_WINDOW_WORDS = 30;
+export const SNIPPET_FRAGMENTS = 3;
+/** Characters shown of a text that has no words at all (only punctuation or symbols). */
+export const SNIPPET_WORDLESS_CHARACTERS = 200;
+
+// ---- HTTP ----
+
+/** Query-string parameters read from one address; the rest are ignored. */
+export const MAX_QUERY_PARAMETERS = 64;
+/** Bytes of a request body (no route takes one; the parser refuses anything larger with 413). */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** Requests per client IP are counted over this window for FAHRAS_RATE_LIMIT. */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+/** Socket timeouts of the HTTP server: idle keep-alive, headers, whole request. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+// ---- result cache ----
+
+/** Longer queries are answered but not cached: their keys would crowd the cache. */
+export const CACHE_MAX_QUERY_LENGTH = 256;
+/** Memory budget per entry of capacity: a top-10 result with its API body is about 20 kB. */
+export const CACHE_BYTES_PER_ENTRY = 32 * 1024;
+
+// ---- CLI ----
+
+/** Skipped records `fahras index` prints one by one; the rest are only counted. */
+export const CLI_MAX_REPORTED_PROBLEMS = 20;
