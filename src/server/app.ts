@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ServerSettings } from '../common/config.js';
 import { MAX_BODY_BYTES } from '../common/limits.js';
 import { errorHandler, notFound } from './errors.js';
-import type { IndexHolder } from './index-holder.js';
+import type { SearchEngine } from '../engine/engine.js';
 import { parseQueryString, rejectMalformedUrl, requestLogger, scriptGuards, securityHeaders } from './middleware.js';
 import { documentRoutes } from './routes/documents.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -22,13 +22,13 @@ import { suggestRoutes } from './routes/suggest.js';
 import { SearchService } from './search-service.js';
 
 export interface AppContext {
-  holder: IndexHolder;
+  engine: SearchEngine;
   options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number };
   logger: Logger;
 }
 
 export function createApp(ctx: AppContext): Express {
-  const { holder, options, logger } = ctx;
+  const { engine, options, logger } = ctx;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', parseQueryString);
@@ -48,7 +48,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api', ...guards.api);
   app.use('/fragments', ...guards.fragments);
 
-  const search = new SearchService(holder, options.cacheSize ?? 0);
+  const search = new SearchService(engine, options.cacheSize ?? 0);
   searchRoutes(app, search);
   suggestRoutes(app, search);
   documentRoutes(app, search);

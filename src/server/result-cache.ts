@@ -7,7 +7,6 @@
  * stringify.
  */
 import { CACHE_BYTES_PER_ENTRY, CACHE_MAX_QUERY_LENGTH } from '../common/limits.js';
-import type { Searcher } from '../search/searcher.js';
 import type { SearchResult } from '../search/types.js';
 
 /**
@@ -102,7 +101,8 @@ export function estimateBytes(r: SearchResult): number {
 
 export class SearchCache {
   private readonly lru: LruCache<CachedSearch>;
-  private owner: Searcher | undefined;
+  /** The engine version the entries were answered by. */
+  private owner: string | undefined;
   hits = 0;
   misses = 0;
 
@@ -111,15 +111,16 @@ export class SearchCache {
   }
 
   /**
-   * The cached answer for `request` on `searcher`, or `run()`'s, which is then
-   * kept. `request` must hold everything the answer depends on besides the
-   * index. `hit` says which it was. Errors thrown by `run` are not cached.
+   * The cached answer for `request` from the engine's data `version`, or
+   * `run()`'s, which is then kept — unless the data changed while it ran
+   * (`versionNow` says). `request` must hold everything the answer depends on
+   * besides the data. `hit` says which it was. Errors are not cached.
    */
-  lookup(searcher: Searcher, q: string, request: unknown, run: () => SearchResult): { entry: CachedSearch; hit: boolean } {
-    if (this.lru.capacity <= 0 || q.length > CACHE_MAX_QUERY_LENGTH) return { entry: { result: run() }, hit: false };
-    if (searcher !== this.owner) {
+  async lookup(version: string, q: string, request: unknown, run: () => Promise<SearchResult>, versionNow: () => string | undefined): Promise<{ entry: CachedSearch; hit: boolean }> {
+    if (this.lru.capacity <= 0 || q.length > CACHE_MAX_QUERY_LENGTH) return { entry: { result: await run() }, hit: false };
+    if (version !== this.owner) {
       this.lru.clear();
-      this.owner = searcher;
+      this.owner = version;
     }
     const key = JSON.stringify(request);
     const found = this.lru.get(key);
@@ -128,8 +129,8 @@ export class SearchCache {
       return { entry: found, hit: true };
     }
     this.misses++;
-    const entry: CachedSearch = { result: run() };
-    this.lru.set(key, entry, estimateBytes(entry.result) + key.length * 2);
+    const entry: CachedSearch = { result: await run() };
+    if (versionNow() === version && this.owner === version) this.lru.set(key, entry, estimateBytes(entry.result) + key.length * 2);
     return { entry, hit: false };
   }
 

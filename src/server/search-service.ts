@@ -1,13 +1,10 @@
 /**
- * What the routes search through: the live index (an `unavailable` error while
- * it loads) and the result cache shared by the API and the page. `search` is
- * asynchronous so that a back-end answering asynchronously can take the
- * Searcher's place without touching the routes.
+ * What the routes talk to: the engine (local index or OpenSearch cluster,
+ * behind one interface) and the result cache shared by the API and the page.
  */
 import { FahrasError } from '../common/errors.js';
-import type { Searcher } from '../search/searcher.js';
+import type { SearchEngine } from '../engine/engine.js';
 import type { SearchOptions } from '../search/types.js';
-import type { IndexHolder, Loaded } from './index-holder.js';
 import { SearchCache, type CachedSearch } from './result-cache.js';
 
 export interface CachedAnswer {
@@ -20,32 +17,24 @@ export class SearchService {
   readonly cache: SearchCache;
 
   constructor(
-    readonly holder: IndexHolder,
+    readonly engine: SearchEngine,
     cacheSize: number,
   ) {
     this.cache = new SearchCache(cacheSize);
   }
 
-  /** The live Searcher, or undefined while the index loads. */
-  get live(): Searcher | undefined {
-    return this.holder.searcher;
+  /** Live documents, or an `unavailable` error (503) while the engine cannot answer. */
+  documents(): number {
+    const s = this.engine.status();
+    if (!s.ready) throw new FahrasError(`The index is not available (${s.reason}); try again in a moment.`, 'unavailable');
+    return s.documents;
   }
 
-  /** The live index and its generation; an `unavailable` error (503) while it loads. */
-  loaded(): Loaded {
-    const live = this.holder.current;
-    if (!live) throw new FahrasError('The index is still loading; try again in a moment.', 'unavailable');
-    return live;
-  }
-
-  /** The live Searcher; an `unavailable` error (503) while the index loads. */
-  searcher(): Searcher {
-    return this.loaded().searcher;
-  }
-
-  /** `q` searched on `s` (the live index unless given), answered from the cache when it can be. */
-  async search(q: string, opts: SearchOptions, s: Searcher = this.searcher()): Promise<CachedAnswer> {
+  /** `q` searched, answered from the cache when it can be. */
+  async search(q: string, opts: SearchOptions): Promise<CachedAnswer> {
+    this.documents();
+    const version = this.engine.version!;
     const f = opts.filters;
-    return this.cache.lookup(s, q, [q, opts.limit, opts.offset, opts.mode, f?.source, f?.from, f?.to], () => s.search(q, opts));
+    return this.cache.lookup(version, q, [q, opts.limit, opts.offset, opts.mode, f?.source, f?.from, f?.to], () => this.engine.search(q, opts), () => this.engine.version);
   }
 }

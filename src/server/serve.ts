@@ -11,7 +11,10 @@ import { pino, type Logger } from 'pino';
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../common/limits.js';
 import { resolveServerSettings, type ServerOptions } from '../common/config.js';
 import { createApp } from './app.js';
-import { IndexHolder } from './index-holder.js';
+import { createEngine } from '../engine/create.js';
+import type { SearchEngine } from '../engine/engine.js';
+import { LocalEngine } from '../engine/local.js';
+import type { IndexHolder } from '../engine/index-holder.js';
 
 export { createApp } from './app.js';
 export type { ServerOptions } from '../common/config.js';
@@ -19,7 +22,9 @@ export type { ServerOptions } from '../common/config.js';
 export interface RunningServer {
   server: Server;
   app: Express;
-  holder: IndexHolder;
+  engine: SearchEngine;
+  /** The local engine's index holder (undefined for a remote engine). */
+  holder: IndexHolder | undefined;
   logger: Logger;
   /** e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
@@ -36,8 +41,8 @@ export interface RunningServer {
 export async function createServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const o = resolveServerSettings(opts);
   const logger = pino({ level: o.logLevel, base: { service: 'fahras' } });
-  const holder = new IndexHolder(o.index, { logger, pollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
-  const app = createApp({ holder, options: o, logger });
+  const engine = createEngine({ index: o.index, logger, reloadPollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
+  const app = createApp({ engine, options: o, logger });
   const server = createHttpServer(app);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -63,8 +68,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
       server.close(() => {
         clearTimeout(force);
         clearInterval(idle);
-        holder.close();
-        resolve();
+        void engine.close().then(resolve, resolve);
       });
       server.closeIdleConnections();
     });
@@ -72,21 +76,22 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
   };
 
   try {
-    await holder.load();
+    await engine.start();
   } catch (e) {
     await close();
     throw e;
   }
-  holder.startWatching();
-  return { server, app, holder, logger, url: `http://${host}:${port}`, port, close };
+  const holder = engine instanceof LocalEngine ? engine.holder : undefined;
+  return { server, app, engine, holder, logger, url: `http://${host}:${port}`, port, close };
 }
 
 /** The `fahras serve` entry point. */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const running = await createServer(opts);
-  const { holder, logger } = running;
-  const docs = holder.searcher?.size ?? 0;
-  process.stderr.write(`fahras: serving ${docs} documents from ${holder.dir} on ${running.url}/\n`);
+  const { engine, logger } = running;
+  const status = engine.status();
+  const from = engine instanceof LocalEngine ? engine.dir : engine.kind;
+  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${from} on ${running.url}/\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -103,7 +108,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   process.once('SIGINT', stop);
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading the index');
-    void holder.reload(true);
+    void engine.reload();
   });
   return running;
 }

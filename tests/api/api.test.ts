@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
-import { IndexHolder } from '../../src/server/index-holder.js';
+import { LocalEngine } from '../../src/engine/local.js';
 import type { RunningServer } from '../../src/server/serve.js';
 import { buildFixtureIndex, startTestServer, type TempIndex } from '../helpers/server.js';
 
@@ -249,8 +249,8 @@ describe('stats, health, readiness', () => {
   });
 
   it('/ready and the API say 503 until an index is loaded, /health says 200', async () => {
-    const holder = new IndexHolder(idx.index);
-    const app = createApp({ holder, options: { corsOrigin: [], rateLimit: 0, trustProxy: false }, logger: pino({ level: 'silent' }) });
+    const engine = new LocalEngine(idx.index, { watch: false, pollMs: 0 });
+    const app = createApp({ engine, options: { corsOrigin: [], rateLimit: 0, trustProxy: false }, logger: pino({ level: 'silent' }) });
     const server: Server = createHttpServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -260,11 +260,11 @@ describe('stats, health, readiness', () => {
       expect((await ready.json()).error.code).toBe('not_ready');
       expect((await fetch(`${url}/api/search?q=a`)).status).toBe(503);
       expect((await fetch(`${url}/health`)).status).toBe(200);
-      await holder.load();
+      await engine.start();
       expect((await fetch(`${url}/ready`)).status).toBe(200);
       expect((await fetch(`${url}/api/search?q=a`)).status).toBe(200);
     } finally {
-      holder.close();
+      await engine.close();
       await new Promise((r) => server.close(r));
     }
   });

@@ -85,8 +85,8 @@ describe('hot reload', () => {
     const tmp = join(idx.index, 'CURRENT.tmp-test');
     writeFileSync(tmp, 'gen-20990101-000000000-broken\n');
     renameSync(tmp, join(idx.index, 'CURRENT'));
-    expect(await srv.holder.reloadIfChanged()).toBe(false);
-    expect(srv.holder.ready).toBe(true);
+    expect(await srv.holder!.reloadIfChanged()).toBe(false);
+    expect(srv.holder!.ready).toBe(true);
     const after = await stats();
     expect(after.generation).toBe(before.generation);
     expect(after.documents).toBe(before.documents);
@@ -102,7 +102,7 @@ describe('hot reload', () => {
 
   it('reloads on request (what SIGHUP does) even when CURRENT did not change', async () => {
     const before = await stats();
-    expect(await srv.holder.reload(true)).toBe(true);
+    expect(await srv.holder!.reload(true)).toBe(true);
     const after = await stats();
     expect(after.reloads).toBe(before.reloads + 1);
     expect(after.documents).toBe(before.documents);

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
-import { IndexHolder } from '../../src/server/index-holder.js';
+import { LocalEngine } from '../../src/engine/local.js';
 import type { RunningServer } from '../../src/server/serve.js';
 import { startTestServer, useFixtureServer } from '../helpers/server.js';
 
@@ -82,8 +82,8 @@ describe('security headers on every kind of answer', () => {
   });
 
   it('the 503 page and JSON while the index loads', async () => {
-    const holder = new IndexHolder(fx.idx.index);
-    const app = createApp({ holder, options: { corsOrigin: [], rateLimit: 0, trustProxy: false }, logger: pino({ level: 'silent' }) });
+    const engine = new LocalEngine(fx.idx.index, { watch: false, pollMs: 0 });
+    const app = createApp({ engine, options: { corsOrigin: [], rateLimit: 0, trustProxy: false }, logger: pino({ level: 'silent' }) });
     const server: Server = createHttpServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -102,7 +102,7 @@ describe('security headers on every kind of answer', () => {
         expectSecurityHeaders(res, `503 ${path}`);
       }
     } finally {
-      holder.close();
+      await engine.close();
       await new Promise((r) => server.close(r));
     }
   });

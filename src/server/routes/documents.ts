@@ -9,15 +9,15 @@ export function documentRoutes(app: Express, search: SearchService): void {
   app.get('/api/documents/:id', async (req, res) => {
     const { id } = validate(documentPath, req.params);
     const { q } = validate(documentParams, req.query);
-    const s = search.searcher();
+    search.documents();
     const missing = () => new FahrasError(`No document has the id "${id}".`, 'not_found');
     if (!q) {
-      const doc = s.getDocument(id);
+      const doc = await search.engine.getDocument(id);
       if (!doc) throw missing();
       res.json(doc);
       return;
     }
-    const d = s.highlightDocument(id, q);
+    const d = await search.engine.highlightDocument(id, q);
     if (!d) throw missing();
     res.json(apiHighlightedDocument(d));
   });

@@ -7,7 +7,6 @@
  */
 import type { Express, Request } from 'express';
 import { PAGE_SIZE } from '../../common/limits.js';
-import type { Searcher } from '../../search/searcher.js';
 import { sendHtml } from '../html-response.js';
 import type { SearchService } from '../search-service.js';
 import { check, documentParams, documentPath, pageParams } from '../validation.js';
@@ -16,40 +15,39 @@ import { badRequestPage, notFoundPage, unavailablePage } from '../view/notices.j
 import { searchPage, searchPieces, type SearchView } from '../view/search-page.js';
 
 /** What the search page shows for the address of `req`, and with which status. */
-async function searchView(req: Request, search: SearchService, s: Searcher): Promise<{ status: number; view: SearchView }> {
+async function searchView(req: Request, search: SearchService): Promise<{ status: number; view: SearchView }> {
+  const stats = { documents: search.documents() };
   const p = check(pageParams, req.query);
   if (!p.ok) {
     const raw = typeof req.query.q === 'string' ? req.query.q : undefined;
-    return { status: 400, view: { state: { q: raw, page: 1, mode: 'any' }, error: p.message, stats: s.stats() } };
+    return { status: 400, view: { state: { q: raw, page: 1, mode: 'any' }, error: p.message, stats } };
   }
   const state = p.value;
   const options = { limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE, mode: state.mode, filters: { source: state.source, from: state.from, to: state.to } };
-  const result = state.q ? (await search.search(state.q, options, s)).entry.result : undefined;
-  return { status: 200, view: { state, result, stats: s.stats() } };
+  const result = state.q ? (await search.search(state.q, options)).entry.result : undefined;
+  return { status: 200, view: { state, result, stats } };
 }
 
 export function pageRoutes(app: Express, search: SearchService): void {
   app.get('/', async (req, res) => {
-    const s = search.live;
-    if (!s) return sendHtml(res, 503, unavailablePage());
-    const { status, view } = await searchView(req, search, s);
+    if (!search.engine.status().ready) return sendHtml(res, 503, unavailablePage());
+    const { status, view } = await searchView(req, search);
     sendHtml(res, status, searchPage(view));
   });
 
   // The script of the search page swaps these pieces in: one renderer for both ways of showing a page.
   app.get('/fragments', async (req, res) => {
-    const { status, view } = await searchView(req, search, search.searcher());
+    const { status, view } = await searchView(req, search);
     res.status(status).json(searchPieces(view));
   });
 
   app.get('/doc/:id', async (req, res) => {
-    const s = search.live;
-    if (!s) return sendHtml(res, 503, unavailablePage());
+    if (!search.engine.status().ready) return sendHtml(res, 503, unavailablePage());
     const path = check(documentPath, req.params);
     const p = check(documentParams, req.query);
     if (!path.ok) return sendHtml(res, 400, badRequestPage(path.message));
     if (!p.ok) return sendHtml(res, 400, badRequestPage(p.message));
-    const d = s.highlightDocument(path.value.id, p.value.q);
+    const d = await search.engine.highlightDocument(path.value.id, p.value.q);
     if (!d) return sendHtml(res, 404, notFoundPage(`لا توجد وثيقة بالمعرّف «${path.value.id}».`));
     sendHtml(res, 200, documentPage(d, p.value.q));
   });

@@ -10,6 +10,6 @@ export function probeRoutes(app: Express, search: SearchService): void {
 
   app.get('/ready', (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json({ status: 'ready', documents: search.searcher().size });
+    res.json({ status: 'ready', documents: search.documents() });
   });
 }

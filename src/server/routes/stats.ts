@@ -4,7 +4,7 @@ import type { SearchService } from '../search-service.js';
 
 export function statsRoutes(app: Express, search: SearchService): void {
   app.get('/api/stats', async (_req, res) => {
-    const live = search.loaded();
-    res.json({ ...live.searcher.stats(), generation: live.generation, loadedAt: live.loadedAt.toISOString(), reloads: search.holder.reloads, cache: search.cache.stats() });
+    search.documents();
+    res.json({ ...(await search.engine.stats()), cache: search.cache.stats() });
   });
 }

@@ -6,6 +6,7 @@ import { suggestParams, validate } from '../validation.js';
 export function suggestRoutes(app: Express, search: SearchService): void {
   app.get('/api/suggest', async (req, res) => {
     const p = validate(suggestParams, req.query);
-    res.json({ q: p.q, suggestions: search.searcher().suggest(p.q, p.limit) });
+    search.documents();
+    res.json({ q: p.q, suggestions: await search.engine.suggest(p.q, p.limit) });
   });
 }

@@ -7,7 +7,7 @@
  * from a document or a request is escaped here.
  */
 import { MAX_PAGE, MAX_QUERY_LENGTH, PAGE_SIZE } from '../../common/limits.js';
-import { NO_SOURCE, type Hit, type IndexStats, type MatchMode, type SearchResult } from '../../search/types.js';
+import { NO_SOURCE, type Hit, type MatchMode, type SearchResult } from '../../search/types.js';
 import { arabicNumber, searchHref, statusText } from '../public/format.js';
 import { documentHref, sourceAndDate } from './document-page.js';
 import { layout, metaLine } from './layout.js';
@@ -28,7 +28,8 @@ export interface SearchView {
   result?: SearchResult;
   /** Why the address could not be searched (a bad parameter). */
   error?: string;
-  stats?: IndexStats;
+  /** How many documents are searched (the intro and the footer say). */
+  stats?: { documents: number };
 }
 
 /** The parts of the page that change with the query: HTML, but `status` and `title`, which are text. */
@@ -130,7 +131,7 @@ export function searchPieces(v: SearchView): SearchPieces {
   };
 }
 
-function statsFooter(stats: IndexStats | undefined): string {
+function statsFooter(stats: { documents: number } | undefined): string {
   if (!stats) return '';
   return `<p>الفهرس: ${arabicNumber(stats.documents)} وثيقة <span class="sep" aria-hidden="true">|</span> <a href="/api/openapi.json" dir="ltr">API</a></p>`;
 }

@@ -7,6 +7,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
+import { FahrasError } from '../common/errors.js';
 import { CURRENT_FILE } from '../index/format.js';
 import { currentName } from '../index/generations.js';
 import { openIndex, type Searcher } from '../search/searcher.js';
@@ -28,7 +29,7 @@ export interface IndexHolderOptions {
 }
 
 export class IndexHolder {
-  private live: Loaded | undefined;
+  private now: Loaded | undefined;
   private loading: Promise<boolean> | undefined;
   private again = false;
   private failed: string | undefined;
@@ -47,23 +48,34 @@ export class IndexHolder {
   ) {}
 
   get ready(): boolean {
-    return this.live !== undefined;
+    return this.now !== undefined;
   }
 
   get current(): Loaded | undefined {
-    return this.live;
+    return this.now;
+  }
+
+  /** The live index; an `unavailable` error (503) until the first load succeeds. */
+  loaded(): Loaded {
+    if (!this.now) throw new FahrasError('The index is still loading; try again in a moment.', 'unavailable');
+    return this.now;
+  }
+
+  /** The live Searcher; an `unavailable` error (503) until the first load succeeds. */
+  live(): Searcher {
+    return this.loaded().searcher;
   }
 
   /** The live Searcher; undefined until the first load succeeds. */
   get searcher(): Searcher | undefined {
-    return this.live?.searcher;
+    return this.now?.searcher;
   }
 
   /** First load: throws the IndexError when the index cannot be opened. */
   async load(): Promise<Loaded> {
     const ok = await this.reload(true, true);
-    if (!ok || !this.live) throw new Error(`index at ${this.dir} could not be loaded`);
-    return this.live;
+    if (!ok || !this.now) throw new Error(`index at ${this.dir} could not be loaded`);
+    return this.now;
   }
 
   /** Starts noticing new generations: fs.watch on the folder (debounced) and a poll of CURRENT. */
@@ -96,7 +108,7 @@ export class IndexHolder {
   /** Loads the index again when CURRENT names another generation than the live one. */
   async reloadIfChanged(): Promise<boolean> {
     const gen = currentName(this.dir);
-    if (gen === undefined || gen === this.live?.generation || gen === this.failed) return false;
+    if (gen === undefined || gen === this.now?.generation || gen === this.failed) return false;
     return this.reload(false);
   }
 
@@ -126,12 +138,12 @@ export class IndexHolder {
 
   private async loadOnce(force: boolean, rethrow: boolean): Promise<boolean> {
     const before = currentName(this.dir);
-    if (!force && before !== undefined && before === this.live?.generation) return false;
+    if (!force && before !== undefined && before === this.now?.generation) return false;
     // Let pending I/O and requests run before the (synchronous) open.
     await new Promise((r) => setImmediate(r));
     let searcher: Searcher;
     try {
-      searcher = await openIndex(this.dir, undefined, undefined, this.live?.searcher);
+      searcher = await openIndex(this.dir, undefined, undefined, this.now?.searcher);
     } catch (e) {
       this.failed = before;
       if (rethrow) throw e;
@@ -149,12 +161,12 @@ export class IndexHolder {
       searcher.close();
       return false;
     }
-    const old = this.live;
-    this.live = { searcher, generation: after ?? '', loadedAt: new Date() };
+    const old = this.now;
+    this.now = { searcher, generation: after ?? '', loadedAt: new Date() };
     this.failed = undefined;
     if (old) {
       this.reloads++;
-      this.opts.logger?.info({ index: this.dir, generation: this.live.generation, documents: searcher.size }, 'index reloaded');
+      this.opts.logger?.info({ index: this.dir, generation: this.now.generation, documents: searcher.size }, 'index reloaded');
       this.retire(old.searcher);
     }
     return true;
@@ -181,7 +193,7 @@ export class IndexHolder {
     for (const s of this.retired) s.close();
     this.retiring.clear();
     this.retired.clear();
-    this.live?.searcher.close();
-    this.live = undefined;
+    this.now?.searcher.close();
+    this.now = undefined;
   }
 }
