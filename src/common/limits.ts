@@ -36,6 +36,28 @@ export const MAX_SOURCE_LENGTH = 200;
 export const MAX_DOCUMENT_ID_LENGTH = 1000;
 /** Completions offered for the last word of a query (library, API and page). */
 export const MAX_SUGGESTIONS = 10;
+/**
+ * Completions of the last word weighed for each suggestion request (the
+ * surface forms starting with it held by the most documents), and postings it
+ * may read to count them with the words before it: what keeps it fast.
+ */
+export const SUGGEST_CANDIDATES = 48;
+export const SUGGEST_WORK_BUDGET = 400_000;
+
+// ---- facets ----
+
+/** Sources a search answer counts by name; the rest are summed in `sourceOthers` (100,000 sources must not make every answer megabytes long). */
+export const SOURCE_FACET_LIMIT = 20;
+/** The date facet counts days while the matching documents span at most this many days, months while they span at most DATE_FACET_MAX_MONTHS months, years beyond. */
+export const DATE_FACET_MAX_DAYS = 31;
+export const DATE_FACET_MAX_MONTHS = 24;
+
+// ---- near-duplicates ----
+
+/** Matches examined, best first, when near-duplicates are folded: a page this deep or deeper is cut short rather than read further. */
+export const COLLAPSE_MAX_CANDIDATES = 5000;
+/** Documents whose near-duplicate fingerprints a searcher keeps (about 200 bytes each). */
+export const COLLAPSE_CACHED_FINGERPRINTS = 50_000;
 
 // ---- snippets ----
 

@@ -17,6 +17,8 @@ export interface EvalOptions {
   depth?: number;
   analyzer?: Analyzer;
   params?: RankParams;
+  /** Answer misspelled questions for their correction (SearchOptions.correct; default off: the figures are those of the questions as written). */
+  correct?: boolean;
 }
 
 export interface EvalResult {
@@ -37,7 +39,7 @@ export async function evaluateCollection(opts: EvalOptions): Promise<EvalResult>
     const rankings = new Map<string, string[]>();
     const run: string[] = [];
     for (const { qid, text } of queries) {
-      const r = searcher.search(text, { limit: depth, snippets: false });
+      const r = searcher.search(text, { limit: depth, snippets: false, correct: opts.correct });
       rankings.set(qid, r.hits.map((h) => h.id));
       r.hits.forEach((h, i) => run.push(runLine(qid, h.id, i + 1, h.score)));
     }
