@@ -124,7 +124,8 @@ function statsFooter(stats: { documents: number } | undefined): string {
 
 export function searchPage(v: SearchView): string {
   const p = searchPieces(v);
-  const body = `${searchForm(v.state)}
+  const body = `<h1 class="visually-hidden">فهرس: بحث في النصوص العربية</h1>
+${searchForm(v.state)}
 <p id="status" class="status" role="status" aria-live="polite">${escapeHtml(p.status)}</p>
 <div id="notice">${p.notice}</div>
 <div class="layout">
