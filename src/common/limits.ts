@@ -41,8 +41,8 @@ export const MAX_SUGGESTIONS = 10;
  * surface forms starting with it held by the most documents), and postings it
  * may read to count them with the words before it: what keeps it fast.
  */
-export const SUGGEST_CANDIDATES = 48;
-export const SUGGEST_WORK_BUDGET = 400_000;
+export const SUGGEST_CANDIDATES = 32;
+export const SUGGEST_WORK_BUDGET = 300_000;
 
 // ---- facets ----
 

@@ -26,8 +26,8 @@ import type { StoredDocument } from './types.js';
 export const OPENING_WORDS = 24;
 /** Share of the shorter opening the other must hold. */
 export const SHARED_OPENING = 0.8;
-/** Characters of the text read for its opening: enough for OPENING_WORDS content words of any news text. */
-const OPENING_CHARS = 1200;
+/** Characters of the text read for its opening: OPENING_WORDS content words of news take about 250. */
+const OPENING_CHARS = 400;
 
 export interface Fingerprint {
   /** The normalized title. */
@@ -89,8 +89,13 @@ export class DuplicateFinder {
     return f;
   }
 
-  /** `docs` (in rank order) in groups of near-duplicates, each in rank order, the groups in the order of their first members. */
-  group(docs: readonly number[]): number[][] {
+  /**
+   * `docs` (in rank order) in groups of near-duplicates, each in rank order,
+   * the groups in the order of their first members: the first `want` groups
+   * once a group more has begun (their members ranked later are not looked
+   * for), or all of them when `docs` run out first (`complete`).
+   */
+  group(docs: readonly number[], want = Infinity): { groups: number[][]; complete: boolean } {
     const groups: number[][] = [];
     const byTitle = new Map<string, number[][]>();
     for (const doc of docs) {
@@ -101,11 +106,12 @@ export class DuplicateFinder {
         home.push(doc);
         continue;
       }
+      if (groups.length === want) return { groups, complete: false };
       const g = [doc];
       groups.push(g);
       if (same) same.push(g);
       else byTitle.set(f.title, [g]);
     }
-    return groups;
+    return { groups, complete: true };
   }
 }

@@ -104,7 +104,6 @@ export interface RankResult {
 export interface WordCount {
   count: number;
   all: number;
-  own: { count: number; all: number };
   /** Postings read. */
   cost: number;
 }
@@ -139,7 +138,7 @@ interface Plan {
 }
 
 /** What ranking reads of an index: posting lists and live statistics, per-document lengths, sources, dates and deletions. */
-export type RankedIndex = Pick<IndexReader, 'size' | 'documents' | 'arrays' | 'deleted' | 'sources' | 'avgTitleLength' | 'avgTextLength' | 'postingLists' | 'topByPrefix'>;
+export type RankedIndex = Pick<IndexReader, 'size' | 'documents' | 'arrays' | 'deleted' | 'sources' | 'avgTitleLength' | 'avgTextLength' | 'postingLists' | 'topByPrefix' | 'df'>;
 
 /** Reusable per-document scratch space, sized to the index. */
 export class Ranker {
@@ -310,40 +309,56 @@ export class Ranker {
   }
 
   /**
-   * Live documents matching `word` as a query word matches them — by its stem,
-   * another reading or its root — in all (`all`) and among those marked in
-   * `within` (`count`; all of them without `within`); and the same two counts
-   * for the word itself, its root left out (`own`). Undefined when counting
-   * would read more than `budget` postings.
+   * Live documents matching `word` — by its stem or another reading, and with
+   * `root` by its root too, as a search matches it — in all (`all`) and among
+   * those marked in `within` (`count`; all of them without `within`).
+   * Undefined when counting would read more than `budget` postings (`cost`:
+   * what it read). Every document holding a stem holds its root, so a word
+   * without other readings matches the documents of one term: counted from
+   * the lexicon without `within`, from one posting list with it.
    */
-  countWord(word: QueryWord, within: Uint8Array | undefined, budget: number): WordCount | undefined {
-    const own = [word.stem, ...word.alternates].flatMap((stem) => this.index.postingLists('stems', stem));
-    const roots = this.params.rootWeight > 0 ? this.index.postingLists('roots', word.root) : [];
+  countWord(word: QueryWord, within: Uint8Array | undefined, budget: number, root: boolean): WordCount | undefined {
+    const withRoot = root && this.params.rootWeight > 0;
+    const terms: [Namespace, string][] = word.alternates.length === 0 ? [withRoot ? ['roots', word.root] : ['stems', word.stem]] : [word.stem, ...word.alternates].map((t) => ['stems', t]);
+    if (withRoot && word.alternates.length) terms.push(['roots', word.root]);
+    if (terms.length === 1 && !within) {
+      const all = this.index.df(...terms[0]);
+      return { count: all, all, cost: 0 };
+    }
+    const lists = terms.flatMap(([ns, t]) => this.index.postingLists(ns, t));
     let cost = 0;
-    for (const l of [...own, ...roots]) cost += l.postings;
+    for (const l of lists) cost += l.postings;
     if (cost > budget) return undefined;
-    // The documents already counted carry this epoch's stamp.
-    const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
-    const { stamp } = this;
     const deleted = this.index.deleted;
-    const n = { count: 0, all: 0 };
-    const countLists = (lists: PostingList[]) => {
+    let count = 0;
+    let all = 0;
+    if (terms.length === 1) {
+      // One term: no document twice.
       for (const l of lists) {
         const cur = l.cursor.reset(l.start, l.end);
         while (cur.next()) {
           const doc = l.base + cur.doc;
-          if (stamp[doc] === epoch) continue;
-          stamp[doc] = epoch;
-          if (deleted && deleted[doc]) continue;
-          n.all++;
-          if (!within || within[doc]) n.count++;
+          if (within![doc] && !(deleted && deleted[doc])) count++;
         }
+        all += l.df;
       }
-    };
-    countLists(own);
-    const ownCount = { ...n };
-    countLists(roots);
-    return { count: n.count, all: n.all, own: ownCount, cost };
+      return { count, all, cost };
+    }
+    // Several terms: the documents already counted carry this epoch's stamp.
+    const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
+    const { stamp } = this;
+    for (const l of lists) {
+      const cur = l.cursor.reset(l.start, l.end);
+      while (cur.next()) {
+        const doc = l.base + cur.doc;
+        if (stamp[doc] === epoch) continue;
+        stamp[doc] = epoch;
+        if (deleted && deleted[doc]) continue;
+        all++;
+        if (!within || within[doc]) count++;
+      }
+    }
+    return { count, all, cost };
   }
 
   /** Marks every document holding stem `stem` in `into`. */

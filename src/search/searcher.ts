@@ -44,6 +44,8 @@ export class Searcher {
   private readonly suggester: Suggester;
   private readonly duplicates: DuplicateFinder;
   private sourceNumbers: Map<string, number> | undefined;
+  /** Documents read while the current search folded near-duplicates: its hits need not read them again. */
+  private readForFolding = new Map<number, StoredDocument>();
 
   constructor(
     readonly index: IndexReader,
@@ -54,7 +56,11 @@ export class Searcher {
     this.ranker = new Ranker(index, params);
     this.speller = new Speller(index, this.analyzer);
     this.suggester = new Suggester(index, this.analyzer, this.ranker, (q) => this.matching(q));
-    this.duplicates = new DuplicateFinder(this.analyzer, (doc) => this.readDocument(doc));
+    this.duplicates = new DuplicateFinder(this.analyzer, (doc) => {
+      const d = this.readDocument(doc);
+      this.readForFolding.set(doc, d);
+      return d;
+    });
   }
 
   get size(): number {
@@ -122,15 +128,24 @@ export class Searcher {
 
   /** The answer to parsed query `q` (`raw` as given). */
   private answer(raw: string, q: ParsedQuery, filters: RankFilters | undefined, opts: SearchOptions): SearchResult {
-    const limit = opts.limit ?? DEFAULT_HIT_LIMIT;
-    const offset = opts.offset ?? 0;
-    const withSnippets = opts.snippets !== false;
+    const want = (opts.offset ?? 0) + (opts.limit ?? DEFAULT_HIT_LIMIT);
     if (!filters) {
       // No document has the source asked for: nothing matches, but the counts by source say where the query does.
       const r = this.rank(q, { all: opts.mode === 'all', filters: {}, k: 0, budget: opts.budget });
       return { total: 0, took_ms: 0, hits: [], facets: { ...emptyFacets(), ...sourceFacet(r.sourceCounts, this.index.sources) } };
     }
-    const ranked = this.ranked(q, filters, opts, offset + limit);
+    const ranked = this.ranked(q, filters, opts, want);
+    try {
+      return this.answerRanked(raw, q, ranked, opts);
+    } finally {
+      this.readForFolding.clear();
+    }
+  }
+
+  /** The answer made of ranked (and grouped) documents: facets, hits with snippets, did-you-mean. */
+  private answerRanked(raw: string, q: ParsedQuery, ranked: Ranked, opts: SearchOptions): SearchResult {
+    const offset = opts.offset ?? 0;
+    const withSnippets = opts.snippets !== false;
     const r = ranked.rank;
     const facets = { ...sourceFacet(r.sourceCounts, this.index.sources), date: dateFacet(r.dayCounts!, this.ranker.days().days) };
     const matcher = withSnippets ? matcherFor(this.analyzer, q) : undefined;
@@ -172,11 +187,10 @@ export class Searcher {
     for (;;) {
       const rank = this.rank(q, { ...req, k });
       const all = rank.docs.length >= rank.total;
-      const groups = this.duplicates.group(rank.docs);
-      // One group more than asked: the last one asked for is then whole as far as the ranking goes.
-      if (all || groups.length > want || k >= COLLAPSE_MAX_CANDIDATES) {
-        return { rank, groups: groups.slice(0, want), allGroups: all ? groups.length : undefined };
-      }
+      // Every match in hand: all of them grouped, and the groups counted.
+      const { groups, complete } = this.duplicates.group(rank.docs, all ? Infinity : want);
+      if (all) return { rank, groups: groups.slice(0, want), allGroups: groups.length };
+      if (!complete || k >= COLLAPSE_MAX_CANDIDATES) return { rank, groups };
       k = Math.min(COLLAPSE_MAX_CANDIDATES, k * 4);
     }
   }
@@ -190,18 +204,17 @@ export class Searcher {
     return this.ranker.rank({ ...req, query: q, verify: phrased && ((doc) => phrased[doc] === 1), budget, spent });
   }
 
-  /** Every live document matching all of `q`, marked. */
-  private matching(q: ParsedQuery): Uint8Array {
+  /** Every live document matching all of `q`, marked, and how many. */
+  private matching(q: ParsedQuery): { mark: Uint8Array; size: number } {
     const mark = new Uint8Array(this.index.size);
-    if (!isEmptyQuery(q)) this.rank(q, { all: true, filters: {}, k: 0, mark });
-    return mark;
+    return { mark, size: isEmptyQuery(q) ? 0 : this.rank(q, { all: true, filters: {}, k: 0, mark }).total };
   }
 
   /** Hit for document `doc`: its title and snippet with the matches of `matcher`, or only its id and score without one. */
   private hit(doc: number, score: number, matcher: ReturnType<typeof matcherFor> | undefined): Hit {
     const id = this.index.idOf(doc);
     if (!matcher) return { id, score, title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {} };
-    const d = this.readDocument(doc);
+    const d = this.readForFolding.get(doc) ?? this.readDocument(doc);
     const text = snippet(this.analyzer, d.text, matcher);
     return { id, score, title: d.title, snippet: text.snippet, highlights: { title: matchSpans(this.analyzer, d.title, matcher), text: text.spans }, metadata: d.metadata };
   }

@@ -12,7 +12,8 @@
  * «أسعار النفط» first, however common النفس is elsewhere. Without words
  * before it, that is how many documents hold the completion. Counting reads
  * postings: at most SUGGEST_WORK_BUDGET of them per request, the most
- * frequent candidates first.
+ * frequent candidates first; with nothing typed before the last word, the
+ * lexicon alone weighs them.
  */
 import type { Analyzer } from '../analysis/pipeline.js';
 import type { IndexReader, TermCount } from '../index/open.js';
@@ -30,7 +31,9 @@ function splitLast(input: string): { head: string; last: string } | undefined {
 interface Candidate {
   /** The surface form, normalized. */
   norm: string;
-  count: number;
+  word: QueryWord;
+  /** The most its weight can be, from the lexicon: min(h, d)² ÷ d', h the documents matching the words before, d the sum and d' the largest of its readings' document counts. */
+  bound: number;
   /** How well it goes with the words before it (see above). */
   weight: number;
 }
@@ -40,11 +43,11 @@ export class Suggester {
   private readonly shortPrefixes = new Map<string, Suggestion[]>();
 
   constructor(
-    private readonly index: Pick<IndexReader, 'topByPrefix' | 'readable'>,
+    private readonly index: Pick<IndexReader, 'topByPrefix' | 'readable' | 'df'>,
     private readonly analyzer: Analyzer,
     private readonly ranker: Ranker,
-    /** Documents matching every word of `q` (its phrases and exclusions too), marked. */
-    private readonly matching: (q: ParsedQuery) => Uint8Array,
+    /** Documents matching every word of `q` (its phrases and exclusions too), marked, and how many. */
+    private readonly matching: (q: ParsedQuery) => { mark: Uint8Array; size: number },
   ) {}
 
   suggest(input: string, limit = MAX_SUGGESTIONS): Suggestion[] {
@@ -60,23 +63,53 @@ export class Suggester {
     return found.slice(0, limit).map((s) => ({ ...s, query: parts.head + s.term }));
   }
 
-  /** The best completions of `prefix` among the documents marked in `within` (every live document when undefined). */
-  private completions(prefix: string, within: Uint8Array | undefined): Suggestion[] {
+  /**
+   * The best completions of `prefix` among the `within` documents (every
+   * live document when undefined): candidates weighed by their own documents
+   * — those that cannot beat the best found so far not counted at all — the
+   * best then counted as a search counts them.
+   */
+  private completions(prefix: string, within: { mark: Uint8Array; size: number } | undefined): Suggestion[] {
     let budget = SUGGEST_WORK_BUDGET;
     const seen = new Set<string>();
-    const counted: Candidate[] = [];
+    const candidates: Candidate[] = [];
     for (const t of this.index.topByPrefix('norms', prefix, SUGGEST_CANDIDATES)) {
       const word = this.wordOf(t);
-      // A stop word completes nothing; another form of a stem already counted matches the same documents.
+      // A stop word completes nothing; another form of a stem already weighed matches the same documents.
       if (!word || seen.has(word.stem)) continue;
       seen.add(word.stem);
-      const c = this.ranker.countWord(word, within, budget);
-      if (!c) continue;
-      budget -= c.cost;
-      if (c.own.count > 0) counted.push({ norm: t.term, count: c.count, weight: (c.own.count * c.own.count) / c.own.all });
+      const dfs = [word.stem, ...word.alternates].map((stem) => this.index.df('stems', stem));
+      const sum = dfs.reduce((a, b) => a + b, 0);
+      const most = Math.min(within?.size ?? sum, sum);
+      candidates.push({ norm: t.term, word, bound: (most * most) / Math.max(1, ...dfs), weight: 0 });
     }
-    counted.sort((a, b) => b.weight - a.weight || b.count - a.count || (a.norm < b.norm ? -1 : 1));
-    return counted.slice(0, MAX_SUGGESTIONS).map((c) => ({ term: this.index.readable('norms', c.norm), query: '', count: c.count }));
+    candidates.sort((a, b) => b.bound - a.bound);
+    const best: Candidate[] = [];
+    for (const c of candidates) {
+      if (best.length === MAX_SUGGESTIONS && c.bound < best[MAX_SUGGESTIONS - 1].weight) break;
+      if (!within) {
+        // Nothing typed before: weighed by the documents of its most frequent reading, from the lexicon.
+        c.weight = Math.max(...[c.word.stem, ...c.word.alternates].map((stem) => this.index.df('stems', stem)));
+      } else {
+        const own = this.ranker.countWord(c.word, within.mark, budget, false);
+        if (!own) continue;
+        budget -= own.cost;
+        if (own.count === 0) continue;
+        c.weight = (own.count * own.count) / own.all;
+      }
+      let j = best.length;
+      while (j > 0 && (best[j - 1].weight < c.weight || (best[j - 1].weight === c.weight && best[j - 1].norm > c.norm))) j--;
+      best.splice(j, 0, c);
+      if (best.length > MAX_SUGGESTIONS) best.pop();
+    }
+    const out: Suggestion[] = [];
+    for (const c of best) {
+      const n = this.ranker.countWord(c.word, within?.mark, budget, true);
+      if (!n) continue;
+      budget -= n.cost;
+      out.push({ term: this.index.readable('norms', c.norm), query: '', count: n.count });
+    }
+    return out;
   }
 
   /** The query word a completion stands for, or undefined for a stop word. */
