@@ -70,6 +70,10 @@ function handBuilt(docs: HandDoc[], sources = ['', 'عكاظ', 'الرياض']):
       return id < 0 ? [] : [{ cursor: new PostingCursor(postings), start: lex.start[id], end: lex.end[id], base: 0, df: lex.df[id], postings: lex.df[id] }];
     },
     topByPrefix: (ns: Namespace, prefix: string, limit: number) => lexicons[ns].topByPrefix(prefix, limit).map((id) => ({ term: lexicons[ns].terms[id], df: lexicons[ns].df[id] })),
+    df: (ns: Namespace, term: string) => {
+      const id = lexicons[ns].id(term);
+      return id < 0 ? 0 : lexicons[ns].df[id];
+    },
     avgTitleLength: docs.reduce((a, d) => a + d.titleLength, 0) / n,
     avgTextLength: docs.reduce((a, d) => a + d.textLength, 0) / n,
     arrays: {
