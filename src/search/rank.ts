@@ -100,6 +100,13 @@ export interface RankResult {
   partial: boolean;
 }
 
+/** Documents' days for counting by day (see Ranker.days). */
+export interface DayIndex {
+  days: Int32Array;
+  /** Per document: the place of its day in `days`. */
+  dayOf: Uint16Array | Uint32Array;
+}
+
 /** What Ranker.countWord counts. */
 export interface WordCount {
   count: number;
@@ -154,7 +161,7 @@ export class Ranker {
   private readonly plainScore: Float64Array;
   private epoch = 0;
   private nTouched = 0;
-  private dayIndex: { days: Int32Array; dayOf: Uint32Array } | undefined;
+  private dayIndex: DayIndex | undefined;
 
   constructor(
     private readonly index: RankedIndex,
@@ -184,7 +191,7 @@ export class Ranker {
    * each document's place in that list: counting by day is then an increment.
    * Made on first use (evaluation never asks for it).
    */
-  days(): { days: Int32Array; dayOf: Uint32Array } {
+  days(): DayIndex {
     if (this.dayIndex) return this.dayIndex;
     const { date } = this.index.arrays;
     const n = this.index.size;
@@ -193,7 +200,8 @@ export class Ranker {
     const days = Int32Array.from([NO_DATE, ...[...seen].sort((a, b) => a - b)]);
     const place = new Map<number, number>();
     days.forEach((day, i) => place.set(day, i));
-    const dayOf = new Uint32Array(n);
+    // Two bytes a document while the days are at most 65,536 (179 years of daily news).
+    const dayOf = days.length <= 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
     for (let d = 0; d < n; d++) dayOf[d] = place.get(date[d])!;
     this.dayIndex = { days, dayOf };
     return this.dayIndex;
@@ -381,8 +389,10 @@ export class Ranker {
     const newest = req.sort === 'newest';
     const dayOf = req.countDays ? this.days().dayOf : undefined;
     const dayCounts = req.countDays ? new Uint32Array(this.days().days.length) : undefined;
+    const mark = req.mark;
     // The heap orders by key (the score, or the date when newest first), then score, then document order.
     const heap: Heap = { docs: [], keys: [], scores: [] };
+    const { docs: hDocs, keys: hKeys, scores: hScores } = heap;
     const perSource = new Uint32Array(this.index.sources.length);
     const need = plan.required;
     const k = req.k;
@@ -403,12 +413,12 @@ export class Ranker {
       if (source !== undefined && sid !== source) continue;
       total++;
       if (dayCounts) dayCounts[dayOf![doc]]++;
-      if (req.mark) req.mark[doc] = 1;
+      if (mark) mark[doc] = 1;
       if (k === 0) continue;
       // Most documents lose to the weakest of a full heap: test before the call.
       const score = acc[doc];
       const key = newest ? date[doc] : score;
-      if (heap.docs.length === k && !better(key, score, doc, heap.keys[0], heap.scores[0], heap.docs[0])) continue;
+      if (hDocs.length === k && !better(key, score, doc, hKeys[0], hScores[0], hDocs[0])) continue;
       pushTop(heap, k, doc, key, score);
     }
     // Sort the heap's contents best first.

@@ -82,6 +82,8 @@ export class Speller {
   didYouMean(raw: string, q: ParsedQuery, total: number): string | undefined {
     const fixes = new Map<string, string>();
     for (const w of q.words) {
+      // Most words are common: their stem alone says so.
+      if (this.index.df('stems', w.stem) > this.rare) continue;
       const held = this.matches(w);
       if (held > this.rare) continue;
       // With nothing to show, any near spelling with matches helps; beside results, only a close and common one.
