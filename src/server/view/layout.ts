@@ -24,6 +24,7 @@ export function layout(o: LayoutOptions): string {
 <title>${escapeHtml(o.title)}</title>
 <meta name="description" content="${escapeHtml(o.description ?? 'فهرس: محرك بحث للنصوص العربية.')}">
 <link rel="preload" href="/fonts/noto-naskh-arabic-arabic-400-normal.woff2" as="font" type="font/woff2" crossorigin>
+<link rel="preload" href="/fonts/noto-naskh-arabic-arabic-700-normal.woff2" as="font" type="font/woff2" crossorigin>
 <link rel="stylesheet" href="/static/style.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 ${scripts}
