@@ -28,8 +28,24 @@ interface Report {
   audits: Record<string, { score: number | null; scoreDisplayMode: string; title: string; numericValue?: number }>;
 }
 
-/** One Lighthouse run of `url`; its report. */
-function lighthouse(url: string, out: string, desktop: boolean): Report {
+/**
+ * One Lighthouse run of `url`: its report, or undefined when three attempts
+ * failed (now and then Lighthouse fails to record the trace of a page load,
+ * NO_NAVSTART, and asks to be run again).
+ */
+function lighthouse(url: string, out: string, desktop: boolean): Report | undefined {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      runLighthouse(url, out, desktop);
+      return JSON.parse(readFileSync(out, 'utf8')) as Report;
+    } catch {
+      console.log(`  (attempt ${attempt} failed)`);
+    }
+  }
+  return undefined;
+}
+
+function runLighthouse(url: string, out: string, desktop: boolean): void {
   execFileSync(
     process.execPath,
     [
@@ -44,7 +60,6 @@ function lighthouse(url: string, out: string, desktop: boolean): Report {
     ],
     { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  return JSON.parse(readFileSync(out, 'utf8')) as Report;
 }
 
 /** Audits that lost points, for the reader of the figures. */
@@ -76,11 +91,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const [name, path] of pages) {
       for (const desktop of [false, true]) {
         const reports: Report[] = [];
-        for (let i = 0; i < runs; i++) reports.push(lighthouse(base + path, join(dir, `${name}-${desktop ? 'desktop' : 'mobile'}-${i + 1}.json`), desktop));
+        for (let i = 0; i < runs; i++) {
+          const r = lighthouse(base + path, join(dir, `${name}-${desktop ? 'desktop' : 'mobile'}-${i + 1}.json`), desktop);
+          if (r) reports.push(r);
+        }
+        if (reports.length === 0) {
+          console.log(`${name}, ${desktop ? 'desktop' : 'mobile'}: every run failed`);
+          continue;
+        }
         const score = (c: string) => Math.round(100 * median(reports.map((r) => r.categories[c].score ?? 0)));
         const metric = (id: string, d = 0) => median(reports.map((r) => r.audits[id].numericValue ?? NaN)).toFixed(d);
         const scores = CATEGORIES.map((c) => score(c));
-        rows.push([name, desktop ? 'desktop' : 'mobile (default)', ...scores, metric('largest-contentful-paint'), metric('total-blocking-time'), metric('cumulative-layout-shift', 3)]);
+        rows.push([name, `${desktop ? 'desktop' : 'mobile (default)'}${reports.length < runs ? ` (${reports.length} runs)` : ''}`, ...scores, metric('largest-contentful-paint'), metric('total-blocking-time'), metric('cumulative-layout-shift', 3)]);
         const lost = [...new Set(reports.flatMap(failing))];
         console.log(`${name}, ${desktop ? 'desktop' : 'mobile'}: ${scores.join(' / ')}${lost.length ? `; audits below 100: ${lost.join(', ')}` : ''}`);
         if (name === 'results') CATEGORIES.forEach((c, i) => scores[i] < TARGETS[c] && console.log(`  below target: ${c} ${scores[i]} < ${TARGETS[c]}`));
