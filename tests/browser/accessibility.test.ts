@@ -55,6 +55,7 @@ const PAGES: [string, string, number][] = [
   ['the home page', '/', 200],
   ['results with sources, dates and folded near-duplicates', `/?q=${enc('هبوط أسعار النفط')}`],
   ['results newest first within dates', `/?q=${enc('النفط')}&sort=newest&from=2015-07-22&to=2015-07-23`],
+  ['results of one source, every copy shown', `/?q=${enc('هبوط أسعار النفط')}&source=alweeam&collapse=false`],
   ['a corrected query', `/?q=${enc('الاقتصاد السعوودي')}`],
   ['a did-you-mean beside results', `/?q=${enc('الاقتصاد السعوودي')}&correct=false`],
   ['an empty result', `/?q=${enc('قزحزحقز')}`],

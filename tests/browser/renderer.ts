@@ -19,6 +19,8 @@ export interface Snapshot {
   title: string;
   areas: Record<string, string>;
   form: { q: string; mode: string; sort: string; from: string; to: string; source: string | null; collapse: string | null };
+  /** Ids that more than one element of the page carries (none, or the script finds the wrong element). */
+  duplicateIds: string[];
 }
 
 /** What the page shows: the areas that change with the query (the time in the status masked), the title and the form. */
@@ -28,8 +30,12 @@ export async function snapshot(p: Page): Promise<Snapshot> {
     for (const id of ids) areas[id] = document.getElementById(id)!.outerHTML;
     const value = (sel: string) => document.querySelector<HTMLInputElement | HTMLSelectElement>(sel)!.value;
     const hidden = (name: string) => document.querySelector<HTMLInputElement>(`#search-form input[name="${name}"]`)?.value ?? null;
+    const seen = new Set<string>();
+    const duplicateIds = new Set<string>();
+    for (const e of document.querySelectorAll('[id]')) (seen.has(e.id) ? duplicateIds : seen).add(e.id);
     return {
       title: document.title,
+      duplicateIds: [...duplicateIds],
       areas,
       form: { q: value('#q'), mode: value('#mode'), sort: value('#sort'), from: value('#from'), to: value('#to'), source: hidden('source'), collapse: hidden('collapse') },
     };
@@ -93,6 +99,7 @@ export class Renderer {
   async expectSameAsLoaded(p: Page): Promise<Snapshot> {
     const shown = await snapshot(p);
     expect(shown).toEqual(await this.loadedWithoutJs(p.url()));
+    expect(shown.duplicateIds).toEqual([]);
     return shown;
   }
 

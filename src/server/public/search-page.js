@@ -117,7 +117,7 @@ function syncHidden(name, value) {
     return;
   }
   if (!field) {
-    field = el('input', { type: 'hidden', name, id: name });
+    field = el('input', { type: 'hidden', name });
     form.querySelector('.search-button').before(field);
   }
   field.value = value;

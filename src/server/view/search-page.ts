@@ -42,7 +42,7 @@ export interface SearchPieces {
 const selected = (on: boolean) => (on ? ' selected' : '');
 
 function hidden(name: string, value: string | undefined): string {
-  return value === undefined ? '' : `<input type="hidden" name="${name}" id="${name}" value="${escapeHtml(value)}">`;
+  return value === undefined ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
 }
 
 function searchForm(s: PageState): string {
