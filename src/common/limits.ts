@@ -54,8 +54,8 @@ export const DATE_FACET_MAX_MONTHS = 24;
 
 // ---- near-duplicates ----
 
-/** Matches examined, best first, when near-duplicates are folded: a page this deep or deeper is cut short rather than read further. */
-export const COLLAPSE_MAX_CANDIDATES = 5000;
+/** Matches examined, best first, when near-duplicates are folded (each read from the store once): deeper pages list the matches past them unfolded. */
+export const COLLAPSE_MAX_CANDIDATES = 2000;
 /** Documents whose near-duplicate fingerprints a searcher keeps (about 200 bytes each). */
 export const COLLAPSE_CACHED_FINGERPRINTS = 50_000;
 

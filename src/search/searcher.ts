@@ -174,8 +174,9 @@ export class Searcher {
   /**
    * Ranks `q` for the first `want` hits. Folding near-duplicates, the best
    * matches are grouped until `want` groups are whole or every match is
-   * grouped (at most COLLAPSE_MAX_CANDIDATES), ranking deeper when a page
-   * needs more.
+   * grouped, ranking deeper when a page needs more — down to
+   * COLLAPSE_MAX_CANDIDATES matches; past them, a deep page lists the matches
+   * as they rank, unfolded, rather than read on.
    */
   private ranked(q: ParsedQuery, filters: RankFilters, opts: SearchOptions, want: number): Ranked {
     const req = { all: opts.mode === 'all', filters, sort: opts.sort, countDays: true, budget: opts.budget };
@@ -190,7 +191,11 @@ export class Searcher {
       // Every match in hand: all of them grouped, and the groups counted.
       const { groups, complete } = this.duplicates.group(rank.docs, all ? Infinity : want);
       if (all) return { rank, groups: groups.slice(0, want), allGroups: groups.length };
-      if (!complete || k >= COLLAPSE_MAX_CANDIDATES) return { rank, groups };
+      if (!complete) return { rank, groups };
+      if (k >= COLLAPSE_MAX_CANDIDATES) {
+        const deeper = this.rank(q, { ...req, k: k + want - groups.length });
+        return { rank: deeper, groups: [...groups, ...deeper.docs.slice(k).map((d) => [d])] };
+      }
       k = Math.min(COLLAPSE_MAX_CANDIDATES, k * 4);
     }
   }

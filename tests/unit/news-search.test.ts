@@ -6,6 +6,7 @@
  * papers) folded into one hit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLAPSE_MAX_CANDIDATES } from '../../src/common/limits.js';
 import { fingerprint, nearDuplicates } from '../../src/search/collapse.js';
 import { parseDate } from '../../src/index/dates.js';
 import { openIndex, type Searcher } from '../../src/search/searcher.js';
@@ -145,6 +146,20 @@ describe('near-duplicates', () => {
         seen.add(id);
       }
     }
+  });
+
+  it('past the matches folding examines, a deep page lists the rest as they rank', () => {
+    const q = 'السعودية اليوم';
+    const total = news.search(q, { limit: 0 }).total;
+    expect(total).toBeGreaterThan(COLLAPSE_MAX_CANDIDATES + 100);
+    const deep = news.search(q, { collapse: true, offset: COLLAPSE_MAX_CANDIDATES - 5, limit: 10 });
+    expect(deep.hits).toHaveLength(10);
+    expect(deep.collapse!.groups).toBeUndefined();
+    const plain = news.search(q, { offset: COLLAPSE_MAX_CANDIDATES, limit: 100, snippets: false }).hits.map((h) => h.id);
+    // The last hits come from past the examined matches, in rank order.
+    const tail = deep.hits.filter((h) => plain.includes(h.id)).map((h) => h.id);
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail).toEqual(plain.filter((id) => tail.includes(id)));
   });
 
   it('are recognized through a dateline one paper adds, not through a shared title alone', () => {
