@@ -132,6 +132,21 @@ describe('dates', () => {
     });
   });
 
+  it('the order and the date facet work from the keyboard', async () => {
+    await page.withPage(async (p) => {
+      await p.goto(`${srv.url}/?q=${enc('النفط')}`);
+      await p.locator('#sort').focus();
+      await p.keyboard.press('ArrowDown');
+      await settled(p, (u) => u.searchParams.get('sort') === 'newest');
+      expect(await p.evaluate(() => document.activeElement?.id)).toBe('sort');
+      await page.expectSameAsLoaded(p);
+      await p.locator('#facets .date-facet .facet').first().focus();
+      await p.keyboard.press('Enter');
+      await settled(p, (u) => u.searchParams.has('from') && u.searchParams.get('sort') === 'newest');
+      await page.expectSameAsLoaded(p);
+    });
+  });
+
   it('without JavaScript, the form sends the order and the dates', async () => {
     const ctx = await browser.newContext({ javaScriptEnabled: false, locale: 'ar' });
     try {
