@@ -77,7 +77,9 @@ export class SegmentReader {
     return this.store.read(doc);
   }
 
-  retain(): this {
+  /** Another user of this reader; undefined once it is closed (the caller opens the segment again). */
+  retain(): this | undefined {
+    if (this.refs === 0) return undefined;
     this.refs++;
     return this;
   }
