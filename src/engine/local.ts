@@ -101,6 +101,7 @@ export class LocalEngine implements SearchEngine {
       segments: m.segments.length,
       deleted: m.deleted,
       lastWrite: this.lastWrite ?? m.writtenAt,
+      merging: this.isMerging,
     };
   }
 

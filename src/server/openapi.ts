@@ -284,6 +284,7 @@ function readDocument(version: string): Record<string, unknown> {
             segments: { type: 'integer', description: 'Segments (local index) or shards (cluster) holding the documents: one after a build or a compaction, one more per write until merged.' },
             deleted: { type: 'integer', description: 'Deleted or replaced documents still held by segments, until a merge or `fahras compact` drops them.' },
             lastWrite: { type: 'string', format: 'date-time', description: 'When the index last changed: a build, a write, a merge.' },
+            merging: { type: 'boolean', description: 'Whether segments are being merged in the background now (local index).' },
             cache: {
               type: 'object',
               description: 'The search-result cache of the loaded index (FAHRAS_CACHE_SIZE entries; emptied when a new index is swapped in).',
