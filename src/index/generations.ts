@@ -94,13 +94,33 @@ export function commitGeneration(out: string, tmpDir: string, generation: string
   closeSync(fd);
   renameSync(tmpCurrent, join(out, CURRENT_FILE));
   fsyncDir(out);
+  removeReplaced(out, generation);
+}
+
+/**
+ * Removes the generations other than `live` and the CURRENT.tmp files of dead
+ * writers. Only a writer holding the folder's lock may: another writer may be
+ * between publishing its generation folder and swapping CURRENT.
+ */
+function removeReplaced(out: string, live: string): void {
   for (const name of readdirSync(out)) {
-    if (name.startsWith(GEN_PREFIX) && name !== generation) rmSync(join(out, name), { recursive: true, force: true });
+    if (name.startsWith(GEN_PREFIX) && name !== live) rmSync(join(out, name), { recursive: true, force: true });
     if (name.startsWith(`${CURRENT_FILE}.tmp-`) && name !== `${CURRENT_FILE}.tmp-${process.pid}`) {
       const pid = Number(name.split('-').pop());
       if (!alive(pid)) rmSync(join(out, name), { force: true });
     }
   }
+}
+
+/**
+ * What a writer killed at any moment may leave — temporary folders, a
+ * generation published without its predecessor removed — removed by the next
+ * one, holding the lock, before it writes.
+ */
+export function removeLeftovers(out: string): void {
+  removeStaleTemporaries(out);
+  const live = readCurrent(out);
+  if (live.kind === 'ok') removeReplaced(out, live.name);
 }
 
 export type Current = { kind: 'none' } | { kind: 'invalid'; name: string } | { kind: 'ok'; name: string; dir: string };

@@ -13,7 +13,7 @@
  */
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { FahrasError } from '../common/errors.js';
 
 export const LOCK_FILE = 'LOCK';
@@ -67,7 +67,8 @@ function ageMs(path: string): number {
  * when what was renamed is not the stale holder's file.
  */
 function removeStale(path: string, stale: Holder | undefined): void {
-  const aside = `${path}.stale-${process.pid}`;
+  // A temporary's name (generations.ts): if this process dies here, the next writer removes it.
+  const aside = join(dirname(path), `.tmp-stale-${basename(path)}-${process.pid}`);
   try {
     renameSync(path, aside);
   } catch {

@@ -25,7 +25,7 @@ import type { Document } from '../ingest/document.js';
 import type { WriteOp } from '../ingest/write-ops.js';
 import { linkOrCopy, writeWhole } from './files.js';
 import { deletesFile, type Manifest, type SegmentEntry } from './format.js';
-import { commitGeneration, discardGeneration, newGenerationDir } from './generations.js';
+import { commitGeneration, discardGeneration, newGenerationDir, removeLeftovers } from './generations.js';
 import { IndexBusyError, IndexLock, MERGE_LOCK_FILE } from './lock.js';
 import { writeManifest } from './manifest.js';
 import { DEFAULT_MERGE_POLICY, mergeRun, wholeRun, type MergePolicy } from './merge-policy.js';
@@ -276,6 +276,8 @@ export class IndexWriter {
       const run = all ? wholeRun(sizes) : mergeRun(sizes, this.policy);
       if (!run) {
         done();
+        // Nothing to compact; but a compaction killed after its commit may have left its leftovers: they go now.
+        if (all) await this.exclusive('a compaction', () => undefined);
         return undefined;
       }
       const merged = snapshot.segments.slice(run[0], run[1]);
@@ -337,12 +339,14 @@ export class IndexWriter {
 
   /**
    * Runs `fn` on the live generation while holding the folder's LOCK, after
-   * every earlier such operation of this writer (the LOCK is one per process too).
+   * every earlier such operation of this writer (the LOCK is one per process
+   * too), once what writers killed before left behind is removed.
    */
   private exclusive<T>(purpose: string, fn: (index: IndexReader) => T): Promise<T> {
     const run = this.turn.then(async () => {
       const lock = await IndexLock.acquire(this.dir, purpose, this.options.lockWaitMs);
       try {
+        removeLeftovers(this.dir);
         const index = await this.open();
         try {
           return fn(index);

@@ -67,7 +67,7 @@ async function call(method: string, path: string, init: { body?: BodyInit; type?
 const put = (id: string, doc: Record<string, unknown> | string, init: Parameters<typeof call>[2] = {}) =>
   call('PUT', `/api/documents/${enc(id)}`, { type: 'application/json', body: typeof doc === 'string' ? doc : JSON.stringify(doc), ...init });
 const del = (id: string, init: Parameters<typeof call>[2] = {}) => call('DELETE', `/api/documents/${enc(id)}`, init);
-const batch = (lines: (Record<string, unknown> | string)[], init: Parameters<typeof call>[2] = {}) =>
+const batch = (lines: unknown[], init: Parameters<typeof call>[2] = {}) =>
   call('POST', '/api/documents', { type: 'application/x-ndjson', body: lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n', ...init });
 const search = async (q: string, extra = '') => (await fetch(`${srv.url}/api/search?q=${enc(q)}${extra}`)).json() as Promise<Body>;
 const getDoc = (id: string) => fetch(`${srv.url}/api/documents/${enc(id)}`);

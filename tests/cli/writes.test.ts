@@ -9,17 +9,12 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createGunzip } from 'node:zlib';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.js';
 import { openIndex } from '../../src/search/searcher.js';
-import { FIXTURE, ROOT, startTestServer, waitFor, writeJsonl } from '../helpers/server.js';
-import { expectNoStack, fahras, MAIN, requireBuilt, type Run } from '../reliability/helpers.js';
-
-const CORPUS = resolve(ROOT, '../shared/data/corpora/saudinewsnet.jsonl.gz');
+import { FIXTURE, startTestServer, waitFor, writeJsonl } from '../helpers/server.js';
+import { corpusLines, expectNoStack, fahras, HAVE_CORPUS, MAIN, requireBuilt, type Run } from '../reliability/helpers.js';
 const TOKEN = 'cli-writes-test-token-0123456789';
 
 let tmp: string;
@@ -225,23 +220,11 @@ describe('writers that meet', () => {
   });
 });
 
-/** Lines [0, count) of the gzipped corpus. */
-async function corpusLines(count: number): Promise<string[]> {
-  const out: string[] = [];
-  const rl = createInterface({ input: createReadStream(CORPUS).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of rl) {
-    out.push(line);
-    if (out.length >= count) break;
-  }
-  rl.close();
-  return out;
-}
-
-describe.skipIf(!existsSync(CORPUS))('a rebuild holding the index', () => {
+describe.skipIf(!HAVE_CORPUS)('a rebuild holding the index', () => {
   it('makes a command that will not wait exit 1 with one line, and a server write answer 503 (busy) until it ends; nothing is lost', async () => {
     const index = await newsIndex();
     const input = join(tmp, 'rebuild.jsonl');
-    const lines = await corpusLines(3000);
+    const lines = await corpusLines(0, 3000);
     writeFileSync(input, [...lines, ...NEWS.map((d) => JSON.stringify(d))].join('\n') + '\n');
     const srv = await startTestServer({ index, adminToken: TOKEN, reloadPollMs: 50, writeLockWaitMs: 200 });
     try {
