@@ -15,8 +15,9 @@
  *   5. merges by the policy (factor 10) of the 30 small segments, in this
  *      process: time and documents per merge.
  *
- *   npm run build && npx tsx bench/writes.ts [--updates 1000] [--skip-rebuild]
- *   (--skip-rebuild reuses the base index of an earlier run; the rebuild row is then empty)
+ *   npm run build && npx tsx bench/writes.ts [--updates 1000] [--skip-rebuild] [--queries-only]
+ *   (--skip-rebuild reuses the base index of an earlier run; the rebuild row is then empty;
+ *   --queries-only measures steps 4–5 on the indexes an earlier run left)
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,13 +34,12 @@ const SMALL_COMMITS = 29;
 const SMALL_BATCH = 100;
 const WARMUP = 200;
 
-/** Records of the 4× corpus at the given positions (sorted), changed so that an update really changes them. */
+/** The first indexable record of the 4× corpus at or after each position (sorted), changed so that an update really changes it. */
 async function pick(input: string, positions: number[], note: string): Promise<CorpusRecord[]> {
-  const want = new Set(positions);
   const out: CorpusRecord[] = [];
   let i = 0;
   for await (const r of records(input)) {
-    if (want.has(i++) && typeof r.text === 'string' && r.text.trim()) out.push({ ...r, text: `${r.text}\n${note}` });
+    if (i++ >= positions[out.length] && typeof r.text === 'string' && r.text.trim()) out.push({ ...r, text: `${r.text}\n${note}` });
     if (out.length === positions.length) break;
   }
   return out;
@@ -83,19 +83,15 @@ export async function ensureBaseIndex(rebuild: boolean): Promise<Measured | unde
   return cli(['index', '--input', input, '--out', BASE_INDEX, '--quiet']);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  ensureDirs();
-  const updates = Number(arg('updates', '1000'));
-  const input = await corpusFor(4);
-  header(`Live updates, 4× (${input})`);
-
+/** Steps 1–3: the rebuild, the update in place, the small commits, the compaction; the two indexes the queries compare. */
+async function writeIndexes(input: string, updates: number, live: string, compacted: string) {
   // 1. Rebuild against update in place.
   const rebuild = await ensureBaseIndex(!flag('skip-rebuild'));
   if (rebuild) console.log(`full rebuild: ${fx(rebuild.seconds)} s, peak RSS ${MB(rebuild.peakRss)} MB (${rebuild.stdout.trim()})`);
   const total = 124_120;
   const spread = (n: number, offset: number) => Array.from({ length: n }, (_, i) => Math.floor(((i + offset) * total) / n) % total).sort((a, b) => a - b);
   const updated = jsonl(join(WRITES_DIR, `update-${updates}.jsonl`), await pick(input, spread(updates, 0.5), '(تحديث)'));
-  const live = fresh(BASE_INDEX, join(WRITES_DIR, 'live'));
+  fresh(BASE_INDEX, live);
   const update = await cli(['index', '--update', '--input', updated, '--out', live, '--quiet'], { FAHRAS_MERGE_FACTOR: '0' });
   console.log(`update of ${updates} articles in place: ${fx(update.seconds)} s, peak RSS ${MB(update.peakRss)} MB (${update.stdout.trim()})`);
   if (rebuild) console.log(`  rebuild / update: ${ratio(rebuild.seconds, update.seconds)} (target ≥ 10×)`);
@@ -106,9 +102,27 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`${SMALL_COMMITS} commits of ${SMALL_BATCH}: ${fx(small.seconds)} s (${fx((small.seconds / SMALL_COMMITS) * 1000, 0)} ms a commit with the process start), peak RSS ${MB(small.peakRss)} MB (${small.stdout.trim()})`);
 
   // 3. Compaction of that index.
-  const compacted = fresh(live, join(WRITES_DIR, 'compacted'));
+  fresh(live, compacted);
   const compact = await cli(['compact', '--index', compacted]);
   console.log(`compaction: ${fx(compact.seconds)} s, peak RSS ${MB(compact.peakRss)} MB (${compact.stdout.trim()})`);
+
+  return { rebuild, update, small, compact };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureDirs();
+  const updates = Number(arg('updates', '1000'));
+  const input = await corpusFor(4);
+  header(`Live updates, 4× (${input})`);
+
+  const queriesOnly = flag('queries-only');
+  const live = join(WRITES_DIR, 'live');
+  const compacted = join(WRITES_DIR, 'compacted');
+  let rebuild: Measured | undefined;
+  let update: Measured | undefined;
+  let small: Measured | undefined;
+  let compact: Measured | undefined;
+  if (!queriesOnly) ({ rebuild, update, small, compact } = await writeIndexes(input, updates, live, compacted));
 
   // 4. Queries: 31 segments against 1, alternating.
   const lib = await loadFahras();
@@ -169,7 +183,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rssEnd = procStatus(process.pid);
   console.log(`this process: RSS ${MB(rssEnd.rss)} MB, peak ${MB(rssEnd.hwm)} MB`);
 
-  const outFile = join(OUT, `writes-4x${rebuild ? '' : '-nobaseline'}.json`);
+  const outFile = join(OUT, `writes-4x${queriesOnly ? '-queries' : rebuild ? '' : '-nobaseline'}.json`);
   writeFileSync(outFile, JSON.stringify({ updates, rebuild, update, small, compact, queries: q, differ, merges, rss: { before: rssBefore, many: rssMany, one: rssOne, end: rssEnd } }, null, 1));
   console.log(`wrote ${outFile}`);
 }

@@ -430,18 +430,24 @@ export class IndexWriter {
   private keep(view: SegmentView, deleting: readonly number[], fromDir: string, toDir: string): SegmentEntry | undefined {
     const { entry } = view;
     const { documents } = view.reader;
-    let bits: Uint8Array | undefined;
+    let count = view.deletedCount;
+    let bits: Buffer | undefined;
     if (deleting.length) {
-      bits = Uint8Array.from({ length: documents }, (_, i) => (view.isDeleted(i) ? 1 : 0));
-      for (const d of deleting) bits[d] = 1;
+      // The segment's bitmap as it is, with the new deletions set.
+      bits = Buffer.alloc(Math.ceil(documents / 8));
+      if (view.deletes) bits.set(view.deletes);
+      for (const d of deleting) {
+        const mask = 1 << (d & 7);
+        if (!(bits[d >> 3] & mask)) count++;
+        bits[d >> 3] |= mask;
+      }
     }
-    const count = bits ? ones(bits) : view.deletedCount;
     if (count === documents) return undefined;
     for (const f of Object.keys(entry.files)) linkOrCopy(join(fromDir, f), join(toDir, f));
     let deletes = entry.deletes;
     if (bits) {
       const file = deletesFile(entry.name);
-      deletes = { file, count, ...writeWhole(toDir, file, packBits(bits, documents)) };
+      deletes = { file, count, ...writeWhole(toDir, file, bits) };
     } else if (deletes) linkOrCopy(join(fromDir, deletes.file), join(toDir, deletes.file));
     return { ...entry, deletes };
   }
