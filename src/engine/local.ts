@@ -120,7 +120,8 @@ export class LocalEngine implements SearchEngine {
 
   private get writerOf(): IndexWriter {
     // The writer reads the live Searcher's segments instead of holding a second copy of the index.
-    this.writer ??= new IndexWriter(this.dir, { policy: this.options.mergePolicy, lockWaitMs: this.options.lockWaitMs, yieldEvery: WRITE_YIELD_EVERY, shared: () => this.holder.searcher?.index });
+    // Segments are analysed and written on worker threads: searches keep this one.
+    this.writer ??= new IndexWriter(this.dir, { policy: this.options.mergePolicy, lockWaitMs: this.options.lockWaitMs, yieldEvery: WRITE_YIELD_EVERY, shared: () => this.holder.searcher?.index, stageInWorker: true });
     return this.writer;
   }
 

@@ -30,7 +30,7 @@ import { IndexBusyError, IndexLock, MERGE_LOCK_FILE } from './lock.js';
 import { writeManifest } from './manifest.js';
 import { DEFAULT_MERGE_POLICY, mergeRun, wholeRun, type MergePolicy } from './merge-policy.js';
 import { openIndexReader, type IndexReader, type SegmentView } from './open.js';
-import { stageSegment, type StagedSegment } from './staging.js';
+import { stagerHere, WorkerStager, type StagedSegment, type Stager } from './staging.js';
 
 export type { WriteOp } from '../ingest/write-ops.js';
 export { DEFAULT_MERGE_POLICY, type MergePolicy } from './merge-policy.js';
@@ -69,6 +69,12 @@ export interface WriterOptions {
    * server's): its segments are shared with the writer instead of read again.
    */
   shared?: () => IndexReader | undefined;
+  /**
+   * Analyse and write new segments on worker threads (one for writes, one
+   * for merges), not on the thread that calls: a server's, which answers
+   * searches meanwhile. Only with the default analyzer.
+   */
+  stageInWorker?: boolean;
 }
 
 /** A merge prepared (its segment written) and not yet committed. */
@@ -215,6 +221,8 @@ export class IndexWriter {
   /** The end of the chain of operations that hold the LOCK: one at a time in this process. */
   private turn: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** Where the segments of writes and of merges are written. */
+  private readonly stagers: { update: Stager; merge: Stager };
 
   constructor(
     readonly dir: string,
@@ -222,11 +230,13 @@ export class IndexWriter {
   ) {
     this.analyzer = options.analyzer ?? new Analyzer();
     this.policy = options.policy ?? DEFAULT_MERGE_POLICY;
+    const here = stagerHere(this.analyzer, dir);
+    this.stagers = options.stageInWorker && !options.analyzer ? { update: new WorkerStager(dir), merge: new WorkerStager(dir) } : { update: here, merge: here };
   }
 
   /** Applies `batches` in one commit; returns what each did and the generation written. */
   async write(batches: readonly (readonly WriteOp[])[]): Promise<{ outcomes: BatchOutcome[]; commit: CommitInfo }> {
-    const staged = await this.stage(finalPuts(batches).values(), 'update');
+    const staged = await this.stage(finalPuts(batches).values(), 'update', this.stagers.update);
     try {
       return await this.exclusive('an update', (index) => {
         const { outcomes, deleting } = resolveBatches(index, batches);
@@ -281,7 +291,7 @@ export class IndexWriter {
         return undefined;
       }
       const merged = snapshot.segments.slice(run[0], run[1]);
-      staged = await this.stage(liveDocuments(merged), kind);
+      staged = await this.stage(liveDocuments(merged), kind, this.stagers.merge);
       const from = snapshot;
       let finished = false;
       return {
@@ -312,8 +322,8 @@ export class IndexWriter {
   }
 
   /** Writes `docs` as a staged segment, giving way to the event loop as asked. */
-  private stage(docs: Iterable<Document>, what: string): Promise<StagedSegment | undefined> {
-    return stageSegment(this.analyzer, this.dir, this.yielding(docs), what);
+  private stage(docs: Iterable<Document>, what: string, stager: Stager): Promise<StagedSegment | undefined> {
+    return stager.stage(this.yielding(docs), what);
   }
 
   /** A document stream that lets other work run every `yieldEvery` documents, and ends the write when the writer is closed. */
@@ -461,5 +471,7 @@ export class IndexWriter {
     this.stop();
     this.cached?.close();
     this.cached = undefined;
+    void this.stagers.update.close();
+    void this.stagers.merge.close();
   }
 }

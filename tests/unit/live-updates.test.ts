@@ -92,7 +92,11 @@ function expectSameAnswers(got: unknown[], want: unknown[]): void {
 let run = 0;
 
 describe('live updates', () => {
-  it('rank exactly as a fresh build of the final documents, whatever the sequence of writes and merges', async () => {
+  // Segments staged on this thread (a command) and on worker threads (a server), alike.
+  it.each([
+    ['on this thread', false, 25],
+    ['on worker threads', true, 6],
+  ])('rank exactly as a fresh build of the final documents, whatever the sequence of writes and merges (segments written %s)', async (_how, stageInWorker, numRuns) => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
         const dir = join(root, `live-${run}`);
@@ -104,7 +108,7 @@ describe('live updates', () => {
         await buildIndex({ input, out: dir });
         // The model: documents in the order of their last write.
         const model = new Map<string, Document>(PARAGRAPHS.slice(0, 8).map((_, i) => [`d${i}`, doc(i, i)]));
-        const writer = new IndexWriter(dir, { policy: { mergeFactor: 3, maxMergeDocuments: 50 } });
+        const writer = new IndexWriter(dir, { policy: { mergeFactor: 3, maxMergeDocuments: 50 }, stageInWorker });
         const apply = async (batch: Op[]) => {
           const ops: WriteOp[] = batch.map((o) => (o.put ? { op: 'put', doc: doc(o.id, o.paragraph) } : { op: 'delete', id: `d${o.id}` }));
           await writer.write([ops]);
@@ -148,7 +152,7 @@ describe('live updates', () => {
           rmSync(fresh, { recursive: true, force: true });
         }
       }),
-      { numRuns: 25 },
+      { numRuns },
     );
   });
 
