@@ -32,8 +32,8 @@ interface PendingWrite {
   reject: (e: unknown) => void;
 }
 
-/** Documents written between two yields to the event loop while a segment is written. */
-const WRITE_YIELD_EVERY = 16;
+/** Documents a merge reads from its segments between two yields to the event loop. */
+const MERGE_YIELD_EVERY = 64;
 
 export class LocalEngine implements SearchEngine {
   readonly kind = 'local' as const;
@@ -120,8 +120,9 @@ export class LocalEngine implements SearchEngine {
 
   private get writerOf(): IndexWriter {
     // The writer reads the live Searcher's segments instead of holding a second copy of the index.
-    // Segments are analysed and written on worker threads: searches keep this one.
-    this.writer ??= new IndexWriter(this.dir, { policy: this.options.mergePolicy, lockWaitMs: this.options.lockWaitMs, yieldEvery: WRITE_YIELD_EVERY, shared: () => this.holder.searcher?.index, stageInWorker: true });
+    // Segments are analysed and written on worker threads: searches keep this one. Reading a merge's
+    // documents (here) gives way to them between batches.
+    this.writer ??= new IndexWriter(this.dir, { policy: this.options.mergePolicy, lockWaitMs: this.options.lockWaitMs, yieldEvery: MERGE_YIELD_EVERY, shared: () => this.holder.searcher?.index, stageInWorker: true });
     return this.writer;
   }
 

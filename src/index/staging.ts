@@ -22,8 +22,13 @@ import { writeSegment } from './segment-writer.js';
 
 /** The name of a segment while staged; committed segments are numbered from s1. */
 const STAGED_NAME = 's0';
-/** Documents sent to the staging worker at a time; the next batch goes once it has taken them. */
-const WORKER_BATCH = 32;
+/**
+ * Documents sent to the staging worker at a time (at most so many, or so many
+ * characters); the next batch goes once it has taken them. A server's usual
+ * write goes in one message: each message waits a turn of its event loop.
+ */
+const WORKER_BATCH_DOCUMENTS = 512;
+const WORKER_BATCH_CHARACTERS = 4 << 20;
 
 /** What the staging worker is told (stage-worker.ts): a job's folder, its documents in batches, their end or an abort. */
 export type StageRequest = { type: 'begin'; dir: string; name: string } | { type: 'docs'; docs: Document[] } | { type: 'end' } | { type: 'abort' };
@@ -162,12 +167,15 @@ export class WorkerStager implements Stager {
     const w = this.started();
     w.postMessage({ type: 'begin', dir, name: STAGED_NAME } satisfies StageRequest);
     let batch: Document[] = [];
+    let characters = 0;
     try {
       for await (const d of docs) {
         batch.push(d);
-        if (batch.length < WORKER_BATCH) continue;
+        characters += d.title.length + d.text.length;
+        if (batch.length < WORKER_BATCH_DOCUMENTS && characters < WORKER_BATCH_CHARACTERS) continue;
         await this.ask(w, { type: 'docs', docs: batch });
         batch = [];
+        characters = 0;
       }
       if (batch.length) await this.ask(w, { type: 'docs', docs: batch });
     } catch (e) {

@@ -62,7 +62,7 @@ export interface WriterOptions {
   /** How long to wait for another writer's lock, ms. */
   lockWaitMs?: number;
   policy?: MergePolicy;
-  /** Yield to the event loop every this many documents while writing a segment (a server keeps answering). */
+  /** Yield to the event loop every this many documents a merge reads (a server keeps answering). */
   yieldEvery?: number;
   /**
    * The live index of this folder as this process already holds it open (a
@@ -236,7 +236,8 @@ export class IndexWriter {
 
   /** Applies `batches` in one commit; returns what each did and the generation written. */
   async write(batches: readonly (readonly WriteOp[])[]): Promise<{ outcomes: BatchOutcome[]; commit: CommitInfo }> {
-    const staged = await this.stage(finalPuts(batches).values(), 'update', this.stagers.update);
+    // The documents of a write are in memory already: nothing to give way to while they are handed over.
+    const staged = await this.stagers.update.stage(finalPuts(batches).values(), 'update');
     try {
       return await this.exclusive('an update', (index) => {
         const { outcomes, deleting } = resolveBatches(index, batches);
@@ -291,7 +292,7 @@ export class IndexWriter {
         return undefined;
       }
       const merged = snapshot.segments.slice(run[0], run[1]);
-      staged = await this.stage(liveDocuments(merged), kind, this.stagers.merge);
+      staged = await this.stagers.merge.stage(this.yielding(liveDocuments(merged)), kind);
       const from = snapshot;
       let finished = false;
       return {
@@ -319,11 +320,6 @@ export class IndexWriter {
       done();
       throw e;
     }
-  }
-
-  /** Writes `docs` as a staged segment, giving way to the event loop as asked. */
-  private stage(docs: Iterable<Document>, what: string, stager: Stager): Promise<StagedSegment | undefined> {
-    return stager.stage(this.yielding(docs), what);
   }
 
   /** A document stream that lets other work run every `yieldEvery` documents, and ends the write when the writer is closed. */
