@@ -41,7 +41,9 @@ port.on('message', (m: StageRequest) => {
   else if (m.type === 'end') deliver(null);
   else if (m.type === 'abort') deliver(new Error('stopped'));
   else {
+    // A new job: nothing of the last one (which may have failed half-way) is delivered to it.
     queued = [];
+    waiting = undefined;
     writeSegment(analyzer, m.dir, m.name, documents()).then(
       (entry) => port.postMessage({ type: 'done', entry } satisfies StageReply),
       (e: unknown) => port.postMessage({ type: 'failed', message: (e as Error).message } satisfies StageReply),
