@@ -114,7 +114,16 @@ export class LocalEngine implements SearchEngine {
     return new Promise((resolve, reject) => {
       this.queue.push({ batches, operations, resolve, reject });
       this.queued += operations;
-      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+      this.startDraining();
+    });
+  }
+
+  private startDraining(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // A write queued after the drain's last look, before this: it must not wait for the next one.
+      if (this.queue.length) this.startDraining();
     });
   }
 
