@@ -21,7 +21,7 @@
  *   npm run build && npx tsx bench/mixed-load.ts [--duration 60] [--rate 50] [--connections 20] [--baseline 30] [--warmup 10]
  */
 import { execFile } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hammer, type LoadRun } from './http.js';
 import { MB, OUT, arg, childProgram, ensureDirs, fx, header, percentile, procStatus, ratio, table } from './common.js';
@@ -37,6 +37,19 @@ interface Write {
   latency: number;
   status: number;
   visible: number;
+  /** Searches it took to find it (1: the first search after the acknowledgement). */
+  searches: number;
+}
+
+/** Connections the kernel dropped because a listening socket's accept queue was full (machine-wide; a dropped SYN is retried after 1, 3, 7… s). */
+function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const names = lines[i].split(/\s+/);
+    const at = names.indexOf('ListenOverflows');
+    if (at >= 0) return Number(lines[i + 1].split(/\s+/)[at]);
+  }
+  return NaN;
 }
 
 function stats(xs: number[]): { n: number; p50: number; p99: number; max: number } {
@@ -101,8 +114,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(procStatus(srv.pid).rss), 1000);
+  const overflowsBefore = listenOverflows();
   const [writes, mixed]: [Write[], LoadRun] = await Promise.all([writer(url, docsFile, duration, rate, 'wmk'), hammer(srv.port, paths, connections, duration)]);
   clearInterval(sampler);
+  const overflows = listenOverflows() - overflowsBefore;
   const st = (await (await fetch(`${url}/api/stats`)).json()) as Record<string, unknown>;
   const hwm = procStatus(srv.pid).hwm;
   await srv.stop();
@@ -112,10 +127,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const writeLat = stats(acked.map((w) => w.latency));
   const vis = stats(acked.filter((w) => w.visible >= 0).map((w) => w.visible));
   const neverSeen = acked.filter((w) => w.visible < 0).length;
+  const firstSearch = acked.filter((w) => w.searches === 1 && w.visible >= 0).length;
   console.log(`searches with writes: ${fx(mixed.rps, 0)} req/s, p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, non-2xx ${mixed.non2xx}, errors ${mixed.errors}`);
   console.log(`writes: ${writes.length} sent (${fx(writes.length / duration, 1)}/s), ${acked.length} acknowledged, ${failed.length} failed${failed.length ? ` (statuses ${[...new Set(failed.map((w) => w.status || 'no answer'))].join(', ')})` : ''}`);
   console.log(`write latency (sent → acknowledged): p50 ${fx(writeLat.p50, 1)} ms, p99 ${fx(writeLat.p99, 1)} ms, max ${fx(writeLat.max, 1)} ms`);
   console.log(`acknowledged → visible to a search on another connection: p50 ${fx(vis.p50, 1)} ms, p99 ${fx(vis.p99, 1)} ms, max ${fx(vis.max, 1)} ms; never seen within 10 s: ${neverSeen}`);
+  console.log(`found by the first search sent after the acknowledgement: ${firstSearch} of ${acked.length}`);
+  console.log(`connections dropped by full accept queues on this machine during the run (any process): ${overflows}`);
   console.log(`server at the end: ${st.documents} documents, ${st.segments} segments, ${st.deleted} deleted awaiting a merge, ${st.reloads} generations loaded; RSS ${MB(Math.min(...rss))}–${MB(Math.max(...rss))} MB, peak ${MB(hwm)} MB`);
   console.log(
     '\n' +
@@ -127,6 +145,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   console.log(`with writes / alone: req/s ${ratio(mixed.rps, baseline.rps)}, p50 ${ratio(mixed.p50, baseline.p50)}, p99 ${ratio(mixed.p99, baseline.p99)}`);
   const outFile = join(OUT, 'mixed-load-4x.json');
-  writeFileSync(outFile, JSON.stringify({ duration, rate, connections, baseline, mixed, writes: { sent: writes.length, acked: acked.length, failed: failed.length, latency: writeLat, visibility: vis, neverSeen }, stats: st, rss: { min: Math.min(...rss), max: Math.max(...rss), hwm } }, null, 1));
+  writeFileSync(outFile, JSON.stringify({ duration, rate, connections, baseline, mixed, writes: { sent: writes.length, acked: acked.length, failed: failed.length, latency: writeLat, visibility: vis, neverSeen, firstSearch }, listenOverflows: overflows, stats: st, rss: { min: Math.min(...rss), max: Math.max(...rss), hwm } }, null, 1));
   console.log(`wrote ${outFile}`);
 }

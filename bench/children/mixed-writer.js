@@ -6,8 +6,8 @@
 // carrying a word of its own; once a PUT is answered, searches for that word
 // until a hit comes back (the time from acknowledgement to visibility, given
 // up after 10 s). BENCH_URL, BENCH_TOKEN, BENCH_PREFIX (ids and words of this
-// run). Prints one line of JSON: every write's send time, latency, status
-// and visibility delay (ms; -1 when not seen).
+// run). Prints one line of JSON: every write's send time, latency, status,
+// visibility delay (ms; -1 when not seen) and the searches it took.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -47,17 +47,22 @@ function call(method, path, body) {
 /** @param {number} k */
 const word = (k) => `${prefix}${k.toString(36)}q`;
 
-/** @param {number} k @param {number} ackAt */
+/**
+ * Searches for write k's word until found: the delay after the acknowledgement, and the searches it took.
+ * @param {number} k @param {number} ackAt
+ */
 async function visible(k, ackAt) {
+  let searches = 0;
   while (performance.now() - ackAt < 10_000) {
+    searches++;
     const r = await call('GET', `/api/search?q=${word(k)}&limit=1`).catch(() => undefined);
-    if (r && r.status === 200 && JSON.parse(r.body).total > 0) return performance.now() - ackAt;
+    if (r && r.status === 200 && JSON.parse(r.body).total > 0) return { delay: performance.now() - ackAt, searches };
     await sleep(5);
   }
-  return -1;
+  return { delay: -1, searches };
 }
 
-/** @type {{ sent: number; latency: number; status: number; visible: number }[]} */
+/** @type {{ sent: number; latency: number; status: number; visible: number; searches: number }[]} */
 const writes = [];
 const t0 = performance.now();
 /** @type {Promise<void>[]} */
@@ -69,7 +74,7 @@ for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
   // Every other write replaces an article of the index; the others add new ones.
   const id = k % 2 ? `${prefix}-${k}` : d.id;
   const sent = performance.now();
-  const w = { sent: sent - t0, latency: -1, status: 0, visible: -1 };
+  const w = { sent: sent - t0, latency: -1, status: 0, visible: -1, searches: 0 };
   writes.push(w);
   pending.push(
     call('PUT', `/api/documents/${encodeURIComponent(id)}`, JSON.stringify({ ...d, id, text: `${d.text}\n${word(k)}` })).then(
@@ -77,7 +82,7 @@ for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
         const ackAt = performance.now();
         w.latency = ackAt - sent;
         w.status = r.status;
-        if (r.status < 300) w.visible = await visible(k, ackAt);
+        if (r.status < 300) ({ delay: w.visible, searches: w.searches } = await visible(k, ackAt));
       },
       () => undefined,
     ),
