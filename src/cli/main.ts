@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * The `fahras` command: index, search, eval, serve, start.
+ * The `fahras` command: index (or update), delete, compact, search, eval, serve, start.
  * Exit codes: 0 success, 1 the work failed (bad index, unreadable input…), 2 usage error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
 import { DEFAULT_INDEX } from '../common/defaults.js';
-import { CLI_MAX_HITS, CLI_MAX_OFFSET } from '../common/limits.js';
+import { CLI_MAX_HITS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
 const runIndex = async (...a: Parameters<typeof import('./index-command.js').runIndex>) => (await import('./index-command.js')).runIndex(...a);
 const runSearch = async (...a: Parameters<typeof import('./search-command.js').runSearch>) => (await import('./search-command.js')).runSearch(...a);
 const runEval = async (...a: Parameters<typeof import('./eval-command.js').runEval>) => (await import('./eval-command.js')).runEval(...a);
 const runServe = async (...a: Parameters<typeof import('./serve-command.js').runServe>) => (await import('./serve-command.js')).runServe(...a);
+const runDelete = async (...a: Parameters<typeof import('./delete-command.js').runDelete>) => (await import('./delete-command.js')).runDelete(...a);
+const runCompact = async (...a: Parameters<typeof import('./compact-command.js').runCompact>) => (await import('./compact-command.js')).runCompact(...a);
 const runStart = async (...a: Parameters<typeof import('./serve-command.js').runStart>) => (await import('./serve-command.js')).runStart(...a);
 
 function integer(min: number, max: number) {
@@ -25,6 +27,9 @@ function integer(min: number, max: number) {
   };
 }
 
+/** --wait: how long a command that writes an index waits for another process writing it. */
+const waitOption = () => new Option('--wait <seconds>', 'how long to wait for another process writing the index').argParser(integer(0, 3600)).default(10);
+
 export function program(): Command {
   const p = new Command('fahras')
     .description('Arabic full-text search: build an index from documents, search it, serve it over HTTP.')
@@ -34,12 +39,30 @@ export function program(): Command {
     .configureOutput({ outputError: (s, write) => write(s) });
 
   p.command('index')
-    .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz).')
+    .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz); with --update, add and replace documents in an existing one.')
     .option('-i, --input <path>', 'folder or file of documents', 'seeds')
     .option('-o, --out <dir>', 'index folder to write (replaced atomically)', DEFAULT_INDEX)
     .option('--strict', 'stop at the first bad document instead of skipping it', false)
     .option('-q, --quiet', 'print only the summary', false)
+    .option('--update', 'add the documents to the index at --out, replacing those with the same id; nothing else changes', false)
+    .option('--batch <n>', `with --update: documents committed at a time (default ${UPDATE_BATCH_DOCUMENTS})`, integer(1, 1_000_000))
+    .addOption(waitOption())
     .action(runIndex);
+
+  p.command('delete')
+    .description('Delete documents by id from an index; ids it does not hold are counted as not found.')
+    .argument('[ids...]', 'ids of the documents to delete')
+    .option('--index <dir>', 'index folder', DEFAULT_INDEX)
+    .option('--ids-file <file>', 'also delete the ids of this file, one a line (- reads standard input)')
+    .option('-q, --quiet', 'print only the summary', false)
+    .addOption(waitOption())
+    .action(runDelete);
+
+  p.command('compact')
+    .description('Merge every segment of an index into one and drop its deleted documents (answers stay the same).')
+    .option('--index <dir>', 'index folder', DEFAULT_INDEX)
+    .addOption(waitOption())
+    .action(runCompact);
 
   p.command('search')
     .description('Search an index: one query from the command line, or a whole query file into a TREC run file.')

@@ -4,6 +4,7 @@
  * without loading the validation library (zod alone takes a tenth of a second
  * or more to load).
  */
+import { WRITE_LOCK_WAIT_MS } from './limits.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -33,12 +34,20 @@ export interface ServerSettings {
   shutdownTimeoutMs: number;
   /** Search results kept per loaded index for repeated requests; 0 = off. Env FAHRAS_CACHE_SIZE. */
   cacheSize: number;
+  /** The bearer token of the write routes (PUT/DELETE /api/documents/:id, POST /api/documents); unset = no write routes. Env FAHRAS_ADMIN_TOKEN. */
+  adminToken: string | undefined;
+  /** Adjacent segments of one size class merged after writes once there are this many; 0 = only `fahras compact` merges. Env FAHRAS_MERGE_FACTOR. */
+  mergeFactor: number;
+  /** How long a write waits for another process writing the index before it is refused (503), ms. */
+  writeLockWaitMs: number;
 }
 
 /** Options given explicitly; anything left out comes from the environment or the defaults. */
 export type ServerOptions = Partial<ServerSettings>;
 
 export const DEFAULT_INDEX = 'index-data';
+/** FAHRAS_MERGE_FACTOR unless set: ten segments of one size class become one. */
+export const DEFAULT_MERGE_FACTOR = 10;
 
 export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   index: DEFAULT_INDEX,
@@ -53,4 +62,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   closeDelayMs: 5000,
   shutdownTimeoutMs: 10_000,
   cacheSize: 1000,
+  adminToken: undefined,
+  mergeFactor: DEFAULT_MERGE_FACTOR,
+  writeLockWaitMs: WRITE_LOCK_WAIT_MS,
 };
