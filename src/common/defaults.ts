@@ -33,6 +33,14 @@ export interface ServerSettings {
   shutdownTimeoutMs: number;
   /** Search results kept per loaded index for repeated requests; 0 = off. Env FAHRAS_CACHE_SIZE. */
   cacheSize: number;
+  /** Longest wait for a request's headers, ms. Env FAHRAS_HEADERS_TIMEOUT_MS. */
+  headersTimeoutMs: number;
+  /** Longest wait for a whole request (headers and body), ms; at least headersTimeoutMs. Env FAHRAS_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs: number;
+  /** Milliseconds of search work one client may take per minute; 0 = no budget. Env FAHRAS_CLIENT_CPU_MS. */
+  clientCpuMs: number;
+  /** Longest wait of a request for its turn to search, ms, before it is answered 503. Env FAHRAS_QUEUE_TIMEOUT_MS. */
+  queueTimeoutMs: number;
 }
 
 /** Options given explicitly; anything left out comes from the environment or the defaults. */
@@ -53,4 +61,8 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   closeDelayMs: 5000,
   shutdownTimeoutMs: 10_000,
   cacheSize: 1000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  clientCpuMs: 10_000,
+  queueTimeoutMs: 10_000,
 };

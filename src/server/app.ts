@@ -6,8 +6,9 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { ServerSettings } from '../common/config.js';
+import { DEFAULT_SETTINGS, type ServerSettings } from '../common/defaults.js';
 import { MAX_BODY_BYTES } from '../common/limits.js';
+import { CpuGuard } from './cpu-guard.js';
 import { errorHandler, notFound } from './errors.js';
 import type { SearchEngine } from '../engine/engine.js';
 import { parseQueryString, rejectMalformedUrl, requestLogger, scriptGuards, securityHeaders } from './middleware.js';
@@ -23,7 +24,7 @@ import { SearchService } from './search-service.js';
 
 export interface AppContext {
   engine: SearchEngine;
-  options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number };
+  options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & Partial<Pick<ServerSettings, 'cacheSize' | 'clientCpuMs' | 'queueTimeoutMs'>>;
   logger: Logger;
 }
 
@@ -47,6 +48,10 @@ export function createApp(ctx: AppContext): Express {
   const guards = scriptGuards(options);
   app.use('/api', ...guards.api);
   app.use('/fragments', ...guards.fragments);
+  // Whatever searches takes turns and counts against its client's share of time.
+  const cpu = new CpuGuard({ budgetMs: options.clientCpuMs ?? DEFAULT_SETTINGS.clientCpuMs, queueTimeoutMs: options.queueTimeoutMs ?? DEFAULT_SETTINGS.queueTimeoutMs });
+  app.use(['/api', '/fragments', '/doc'], cpu.middleware);
+  app.use((req, res, next) => (req.path === '/' ? cpu.middleware(req, res, next) : next()));
 
   const search = new SearchService(engine, options.cacheSize ?? 0);
   searchRoutes(app, search);
