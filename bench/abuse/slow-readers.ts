@@ -13,7 +13,8 @@
  *     --index /tmp/fahras-rel/new-1x [--connections 40] [--pipelined 200] [--seconds 20]
  */
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import { DIST, MB, OUT, arg, ensureDirs, fx, percentile, sleep, table } from '../common.js';
 import { serveDist, type Served } from './serve.js';
@@ -31,7 +32,7 @@ interface Outcome {
 }
 
 async function longestIds(index: string, dist: string, n: number): Promise<string[]> {
-  const lib = (await import(join(dist, 'lib.js'))) as typeof import('../../src/lib.js');
+  const lib = (await import(pathToFileURL(resolve(dist, 'lib.js')).href)) as typeof import('../../src/lib.js');
   const s = await lib.openIndex(index);
   const docs = [...Array(s.size).keys()].sort((a, b) => s.index.arrays.textLength[b] - s.index.arrays.textLength[a]).slice(0, n);
   const ids = docs.map((d) => s.index.idOf(d));

@@ -6,10 +6,11 @@
  * Builds, updates, deletions and merges — from the CLI or a running server —
  * all take it for the time of their write.
  */
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { IndexError } from './errors.js';
+import { NotRegularFileError, readRegular } from './regular.js';
 
 export const LOCK_FILE = 'LOCK';
 
@@ -46,11 +47,16 @@ function ageMs(path: string): number {
   }
 }
 
-function readHolder(path: string): Holder | undefined {
+/** What LOCK holds at most: one holder's JSON. */
+const MAX_LOCK_BYTES = 4096;
+
+function readHolder(path: string, dir: string): Holder | undefined {
   try {
-    const h = JSON.parse(readFileSync(path, 'utf8')) as Holder;
+    const h = JSON.parse(readRegular(path, MAX_LOCK_BYTES).toString('utf8')) as Holder;
     return typeof h.pid === 'number' && typeof h.host === 'string' ? h : undefined;
-  } catch {
+  } catch (e) {
+    // Not ours to remove, and reading it could block: refused with one line.
+    if (e instanceof NotRegularFileError) throw new IndexError(`index at ${dir} cannot be written: ${LOCK_FILE} is ${e.what}, not a lock file; remove it`);
     return undefined;
   }
 }
@@ -79,7 +85,7 @@ export class IndexLock {
       } finally {
         if (fd !== undefined) closeSync(fd);
       }
-      const holder = readHolder(path);
+      const holder = readHolder(path, dir);
       // Stale: left by a process of this host that is gone, or never filled in by its writer (which fills it at once).
       if (holder ? holder.host === me.host && !alive(holder.pid) : ageMs(path) > UNFILLED_MS) {
         rmSync(path, { force: true });

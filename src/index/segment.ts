@@ -7,8 +7,7 @@
  * the last release closes the store.
  */
 import { webcrypto } from 'node:crypto';
-import { closeSync, fstatSync, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Document } from '../ingest/document.js';
 import { unpackArrays, type IndexArrays } from './arrays.js';
@@ -17,6 +16,7 @@ import { deletesFile, segmentFile, type FileRecord, type SegmentEntry, type Segm
 import { Lexicon, readLines } from './lexicon.js';
 import { PositionReader } from './positions.js';
 import { PostingCursor } from './postings.js';
+import { NotRegularFileError, openRegular, readRegularAsync } from './regular.js';
 import { StoreReader } from './store.js';
 
 export type Namespace = 'stems' | 'norms' | 'roots';
@@ -99,8 +99,9 @@ export async function readChecked(dir: string, genDir: string, name: string, exp
   if (!expect || typeof expect.bytes !== 'number' || typeof expect.sha256 !== 'string') throw new IndexError(`index at ${dir} is incomplete: the manifest does not list ${name}; ${REBUILD}`);
   let buf: Buffer;
   try {
-    buf = await readFile(join(genDir, name));
-  } catch {
+    buf = await readRegularAsync(join(genDir, name));
+  } catch (e) {
+    if (e instanceof NotRegularFileError) throw new IndexError(`index at ${dir} is damaged: ${name} is ${e.what}, not a regular file; ${REBUILD}`);
     throw new IndexError(`index at ${dir} is incomplete: ${name} is missing or unreadable; ${REBUILD}`);
   }
   if (buf.length !== expect.bytes) throw new IndexError(`index at ${dir} is damaged: ${name} has ${buf.length} bytes, expected ${expect.bytes} (truncated?); ${REBUILD}`);
@@ -155,12 +156,14 @@ export async function openSegment(dir: string, genDir: string, entry: SegmentEnt
   if (!Array.isArray(entry.sources) || a.source.some((sid) => sid >= entry.sources.length)) throw damaged(`segment ${entry.name} names sources it does not list`);
   const storeName = name('store');
   let storeFd: number;
+  let storeSize: number;
   try {
-    storeFd = openSync(join(genDir, storeName), 'r');
-  } catch {
+    ({ fd: storeFd, size: storeSize } = openRegular(join(genDir, storeName)));
+  } catch (e) {
+    if (e instanceof NotRegularFileError) throw damaged(`${storeName} is ${e.what}, not a regular file`);
     throw new IndexError(`index at ${dir} is incomplete: ${storeName} is missing; ${REBUILD}`);
   }
-  if (fstatSync(storeFd).size !== files[storeName]?.bytes || a.storeOffset[documents] !== files[storeName]?.bytes) {
+  if (storeSize !== files[storeName]?.bytes || a.storeOffset[documents] !== files[storeName]?.bytes) {
     closeSync(storeFd);
     throw damaged(`${storeName} has the wrong size (truncated?)`);
   }
