@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { buildIndex, type BuildSummary } from '../index/build.js';
 import { formatProblem, listInputFiles } from '../ingest/load.js';
 import { CLI_MAX_REPORTED_PROBLEMS } from '../common/limits.js';
+import { escapeControls } from '../common/printable.js';
 
 export interface IndexCommandOptions {
   input: string;
@@ -33,7 +34,8 @@ export async function runIndex(opts: IndexCommandOptions): Promise<void> {
         // The first problems are printed; the rest are counted in the summary.
         if (opts.quiet || ++reported > CLI_MAX_REPORTED_PROBLEMS) return;
         bar?.stop();
-        process.stderr.write(`skipped ${formatProblem(p)}\n`);
+        // File names and what a record held are quoted in problems: shown, never acted on.
+        process.stderr.write(`skipped ${escapeControls(formatProblem(p))}\n`);
         if (reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped records are only counted)\n');
         bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
       },
@@ -50,6 +52,6 @@ export async function runIndex(opts: IndexCommandOptions): Promise<void> {
     bar?.stop();
   }
   process.stdout.write(
-    `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
+    `indexed ${summary.documents} documents into ${escapeControls(opts.out)} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
   );
 }

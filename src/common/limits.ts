@@ -104,5 +104,7 @@ export const CACHE_BYTES_PER_ENTRY = 32 * 1024;
 
 // ---- CLI ----
 
+/** Characters of an error message the CLI prints (messages quote file names, which can be long). */
+export const CLI_MAX_MESSAGE_CHARACTERS = 1000;
 /** Skipped records `fahras index` prints one by one; the rest are only counted. */
 export const CLI_MAX_REPORTED_PROBLEMS = 20;

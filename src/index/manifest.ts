@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { excerpt } from '../common/printable.js';
 import { IndexError, REBUILD } from './errors.js';
 import { writeWhole, type FileRecord } from './files.js';
 import { MANIFEST_FILE, type Manifest } from './format.js';
@@ -22,13 +23,6 @@ function checksumOf(body: Omit<Manifest, 'checksum'>): string {
 export function writeManifest(dir: string, body: Omit<Manifest, 'checksum'>): FileRecord {
   const manifest: Manifest = { ...body, checksum: checksumOf(body) };
   return writeWhole(dir, MANIFEST_FILE, JSON.stringify(manifest, null, 1));
-}
-
-/** A short, printable excerpt of something read from disk, for an error message. */
-export function excerpt(s: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
 /** The live generation's folder and manifest, checked to be a whole, unedited manifest of an index. */

@@ -10,6 +10,7 @@ import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { KEEP_ALIVE_TIMEOUT_MS, STALLED_CONNECTION_MS, TIMEOUT_CHECK_FRACTION, TIMEOUT_CHECK_MAX_MS, TIMEOUT_CHECK_MIN_MS } from '../common/limits.js';
 import { resolveServerSettings, type ServerOptions, type ServerSettings } from '../common/config.js';
+import { escapeControls, printableJson } from '../common/printable.js';
 import { createApp } from './app.js';
 import { answerInTurn } from './connections.js';
 import { createEngine } from '../engine/create.js';
@@ -56,7 +57,8 @@ export function httpOptions(o: Pick<ServerSettings, 'headersTimeoutMs' | 'reques
  */
 export async function createServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const o = resolveServerSettings(opts);
-  const logger = pino({ level: o.logLevel, base: { service: 'fahras' } });
+  // Log lines are JSON, whose C1 controls pino writes as they are: escaped on the way out (logs land on terminals too).
+  const logger = pino({ level: o.logLevel, base: { service: 'fahras' } }, { write: (line: string) => process.stdout.write(printableJson(line)) });
   const engine = createEngine({ index: o.index, logger, reloadPollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
   const app = createApp({ engine, options: o, logger });
   const server = createHttpServer(httpOptions(o), answerInTurn(app));
@@ -106,7 +108,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const { engine, logger } = running;
   const status = engine.status();
   const from = engine instanceof LocalEngine ? engine.dir : engine.kind;
-  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${from} on ${running.url}/\n`);
+  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${escapeControls(from)} on ${running.url}/\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
