@@ -27,6 +27,10 @@ function printResult(r: SearchResult, offset: number, color: boolean): void {
   const lines = [`${r.total} result${r.total === 1 ? '' : 's'} (${r.took_ms.toFixed(1)} ms)`];
   if (r.didYouMean) lines.push(`did you mean: ${inert(r.didYouMean)}`);
   r.hits.forEach((h, i) => {
+    if (h.damaged) {
+      lines.push('', `${offset + i + 1}. [${inert(h.id)}, ${h.score.toFixed(2)}] cannot be read: its stored copy is damaged (fahras index rebuilds it)`);
+      return;
+    }
     const title = h.title ? markedText(h.title, h.highlights.title, color) : markedText(h.id, [], color);
     lines.push('', `${offset + i + 1}. ${title}  [${inert(h.id)}, ${h.score.toFixed(2)}]`, `   ${snippetText(h.snippet, color).replace(/\n+/g, ' ')}`);
   });

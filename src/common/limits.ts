@@ -44,6 +44,20 @@ export const SNIPPET_WINDOW_WORDS = 30;
 export const SNIPPET_FRAGMENTS = 3;
 /** Characters shown of a text that has no words at all (only punctuation or symbols). */
 export const SNIPPET_WORDLESS_CHARACTERS = 200;
+/**
+ * Characters of a text a hit's snippet and highlights are looked for in, from
+ * its start (about 11,000 words of Arabic: every news article whole). Past
+ * it, a hit whose text has no match there is shown around the first matches
+ * the index's positions point to; the work of a snippet never grows with the
+ * length of the document.
+ */
+export const SNIPPET_SCAN_CHARACTERS = 65_536;
+/** Characters of one snippet fragment: thirty words of text are about 200; a fragment of a long unbroken string is cut around its match. */
+export const SNIPPET_FRAGMENT_CHARACTERS = 600;
+/** Match spans a hit lists per field (`highlights.title`, `highlights.text`); past it, `highlights.truncated`. */
+export const HIT_MAX_HIGHLIGHTS = 100;
+/** Matches marked in a document view (/doc/:id, /api/documents/:id?q=); past it, the rest of the text is not scanned and `highlights.truncated` is set. */
+export const DOCUMENT_MAX_HIGHLIGHTS = 1000;
 
 // ---- HTTP ----
 

@@ -6,18 +6,25 @@ import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { openIndexReader, type IndexReader, type TermCount } from '../index/open.js';
 import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
-import { DEFAULT_HIT_LIMIT, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS } from '../common/limits.js';
+import { DEFAULT_HIT_LIMIT, DOCUMENT_MAX_HIGHLIGHTS, HIT_MAX_HIGHLIGHTS, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS, SNIPPET_FRAGMENTS } from '../common/limits.js';
+import { DamagedRecordError } from '../index/errors.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, QueryTooCostlyError, Ranker, WORK_BUDGET, type RankFilters, type RankParams } from './rank.js';
-import { matcherFor, matchSpans } from './highlight.js';
+import { boundedSpans, matcherFor } from './highlight.js';
+import { firstMatchOffsets } from './locate.js';
 import { phraseMatches, phrasesCost } from './phrases.js';
-import { snippet } from './snippet.js';
-import { NO_SOURCE, type Hit, type IndexStats, type SearchOptions, type SearchResult, type Span, type StoredDocument, type Suggestion } from './types.js';
+import { DEFAULT_SNIPPET_OPTIONS, snippet } from './snippet.js';
+import { NO_SOURCE, type Highlights, type Hit, type IndexStats, type SearchOptions, type SearchResult, type StoredDocument, type Suggestion } from './types.js';
 
-/** A whole document and every match of a query in its title and text. */
+/** A whole document and the matches of a query in its title and text (at most DOCUMENT_MAX_HIGHLIGHTS each). */
 export interface HighlightedDocument {
   document: StoredDocument;
-  highlights: { title: Span[]; text: Span[] };
+  highlights: Highlights;
+}
+
+/** What a page shows of a hit whose stored document cannot be read. */
+function damagedHit(id: string, score: number): Hit {
+  return { id, score, title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {}, damaged: true };
 }
 
 function elapsed(t0: number): number {
@@ -108,15 +115,25 @@ export class Searcher {
         hits.push({ id, score: r.scores[i], title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {} });
         continue;
       }
-      const d = this.readDocument(doc);
-      const titleSpans = matchSpans(this.analyzer, d.title, matcher);
-      const text = snippet(this.analyzer, d.text, matcher);
+      let d: StoredDocument;
+      try {
+        d = this.readDocument(doc);
+      } catch (e) {
+        // One damaged record costs its own hit, not the whole answer.
+        if (!(e instanceof DamagedRecordError)) throw e;
+        hits.push(damagedHit(id, r.scores[i]));
+        continue;
+      }
+      const title = boundedSpans(this.analyzer, d.title, matcher, HIT_MAX_HIGHLIGHTS);
+      const text = snippet(this.analyzer, d.text, matcher, DEFAULT_SNIPPET_OPTIONS, () => firstMatchOffsets(this.index, this.analyzer, doc, d.text, q, SNIPPET_FRAGMENTS));
+      const highlights: Highlights = { title: title.spans, text: text.spans };
+      if (title.truncated || text.truncated) highlights.truncated = true;
       hits.push({
         id,
         score: r.scores[i],
         title: d.title,
         snippet: text.snippet,
-        highlights: { title: titleSpans, text: text.spans },
+        highlights,
         metadata: d.metadata,
       });
     }
@@ -130,13 +147,20 @@ export class Searcher {
     return result;
   }
 
-  /** The whole document with every match of `query` highlighted. */
+  /**
+   * The whole document with the matches of `query` highlighted: the first
+   * DOCUMENT_MAX_HIGHLIGHTS of each field (the text is not scanned past them).
+   */
   highlightDocument(id: string, query?: string): HighlightedDocument | undefined {
     const document = this.getDocument(id);
     if (!document) return undefined;
     if (!query) return { document, highlights: { title: [], text: [] } };
     const m = matcherFor(this.analyzer, parseQuery(query, this.analyzer));
-    return { document, highlights: { title: matchSpans(this.analyzer, document.title, m), text: matchSpans(this.analyzer, document.text, m) } };
+    const title = boundedSpans(this.analyzer, document.title, m, DOCUMENT_MAX_HIGHLIGHTS);
+    const text = boundedSpans(this.analyzer, document.text, m, DOCUMENT_MAX_HIGHLIGHTS);
+    const highlights: Highlights = { title: title.spans, text: text.spans };
+    if (title.truncated || text.truncated) highlights.truncated = true;
+    return { document, highlights };
   }
 
   /** Completions of the last word of `input` among surface forms, most frequent first. */

@@ -50,7 +50,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/fragments', ...guards.fragments);
   // Whatever searches takes turns and counts against its client's share of time.
   const cpu = new CpuGuard({ budgetMs: options.clientCpuMs ?? DEFAULT_SETTINGS.clientCpuMs, queueTimeoutMs: options.queueTimeoutMs ?? DEFAULT_SETTINGS.queueTimeoutMs });
-  app.use(['/api', '/fragments', '/doc'], cpu.middleware);
+  app.use(['/api/search', '/api/suggest', '/api/documents', '/fragments', '/doc'], cpu.middleware);
   app.use((req, res, next) => (req.path === '/' ? cpu.middleware(req, res, next) : next()));
 
   const search = new SearchService(engine, options.cacheSize ?? 0);

@@ -42,7 +42,9 @@ export function documentPage(d: HighlightedDocument, q: string | undefined): str
     url ? `<a class="original" href="${escapeHtml(url)}" rel="noopener noreferrer nofollow">المصدر الأصلي</a>` : '',
   ]);
   const back = q ? `<a class="back" href="${escapeHtml(searchHref({ q }))}">→ العودة إلى نتائج «<bdi>${escapeHtml(q)}</bdi>»</a>` : `<a class="back" href="/">→ صفحة البحث</a>`;
-  const matches = q ? `<p class="match-count" role="status">${matchCount(n)}</p>` : '';
+  // The view marks the first matches only; it says so when there are more.
+  const more = d.highlights.truncated ? ` (أول ${arabicNumber(n)} فقط)` : '';
+  const matches = q ? `<p class="match-count" role="status">${matchCount(n)}${more}</p>` : '';
   const body = `<article class="document" data-marks="${n}">
   <nav class="doc-nav">${back}${matches}</nav>
   <h1 class="doc-title" dir="auto">${title}</h1>

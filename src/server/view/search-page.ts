@@ -61,7 +61,16 @@ function searchForm(q = '', mode: MatchMode = 'any', source?: string): string {
 </form>`;
 }
 
+/** A hit whose stored document cannot be read: its place in the list, said plainly, and no link. */
+function damagedHit(hit: Hit): string {
+  return `<li class="result damaged">
+  <h2 class="result-title"><bdi>${escapeHtml(hit.id)}</bdi></h2>
+  <p class="snippet">تعذّرت قراءة هذه الوثيقة: نسختها المخزّنة في الفهرس تالفة.</p>
+</li>`;
+}
+
 export function renderHit(hit: Hit, q: string): string {
+  if (hit.damaged) return damagedHit(hit);
   const title = hit.title ? markedHtml(hit.title, hit.highlights.title) : escapeHtml(hit.id);
   return `<li class="result">
   <h2 class="result-title"><a href="${escapeHtml(documentHref(hit.id, q))}" dir="auto">${title}</a></h2>
