@@ -6,12 +6,16 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse, parseFragment } from 'parse5';
 import { expect } from 'vitest';
 import { ROOT, waitFor } from '../helpers/server.js';
 
-export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+/**
+ * The CLI under test: dist/, or FAHRAS_TEST_CLI — e.g. a snapshot of an older
+ * commit (bench/snapshot.ts) — to see the suites that run the CLI fail there.
+ */
+export const MAIN = process.env.FAHRAS_TEST_CLI ? resolve(process.env.FAHRAS_TEST_CLI) : join(ROOT, 'dist', 'cli', 'main.js');
 
 export function requireBuilt(): void {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
