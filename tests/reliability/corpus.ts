@@ -53,7 +53,7 @@ export async function cliIndex(docs: readonly Record<string, unknown>[], name = 
   const dir = mkdtempSync(join(tmpdir(), 'fahras-rel-'));
   writeFileSync(join(dir, `${name}.jsonl`), docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
   const index = join(dir, 'index');
-  const r = await fahras(['index', '--input', join(dir, `${name}.jsonl`), '--out', index, '--quiet'], { timeoutMs: 120_000 });
+  const r = await fahras(['index', '--input', join(dir, `${name}.jsonl`), '--out', index], { timeoutMs: 120_000 });
   expect(r.code, r.stderr).toBe(0);
   return { dir, index, stderr: r.stderr, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
