@@ -10,6 +10,8 @@ import { CURRENT_FILE } from './format.js';
 import { NotRegularFileError, readRegular } from './regular.js';
 
 const GEN_PREFIX = 'gen-';
+/** What a generation folder's name is made of. */
+const GENERATION_NAME = /^gen-[A-Za-z0-9._-]+$/;
 /** CURRENT holds one generation name; anything longer is not an index's CURRENT. */
 const MAX_CURRENT_BYTES = 256;
 const TMP_PREFIX = '.tmp-';
@@ -98,7 +100,8 @@ export function readCurrent(out: string): Current {
     return { kind: 'none' };
   }
   if (!name) return { kind: 'none' };
-  if (!name.startsWith(GEN_PREFIX) || name.includes('/') || name.includes('..')) return { kind: 'invalid', name };
+  // Generation names are ours (gen-<stamp>-<random>): anything else — a path, garbage, control characters — is not one.
+  if (!GENERATION_NAME.test(name) || name.includes('..')) return { kind: 'invalid', name };
   return { kind: 'ok', name, dir: join(out, name) };
 }
 
