@@ -54,7 +54,7 @@ function documents(): Doc[] {
   const L = DOCUMENT_LIMITS;
   const marker = (i: number) => `علامة${'ابتثجحخدذرزسشصضطظعغفقكلمنهوي'[i]}فريدة`;
   const docs: Doc[] = [];
-  const add = (d: Omit<Doc, 'title' | 'text'> & Partial<Doc>) => {
+  const add = (d: { id: string; title?: string; text?: string; [k: string]: unknown }) => {
     const m = marker(docs.length);
     docs.push({ title: `${m} ${arabicText(60, rand)}`, text: `${arabicText(400, rand)} ${m}`, ...d });
   };

@@ -11,7 +11,7 @@ import { NO_SOURCE, type Hit, type MatchMode, type SearchResult } from '../../se
 import { arabicNumber, searchHref, statusText } from '../public/format.js';
 import { documentHref, sourceAndDate } from './document-page.js';
 import { layout, metaLine } from './layout.js';
-import { escapeHtml, markedHtml, snippetHtml } from './marked.js';
+import { escapeHtml, markedPageHtml, pageText, snippetPageHtml } from './marked.js';
 
 /** What the address of the search page asks for. */
 export interface PageState {
@@ -64,18 +64,18 @@ function searchForm(q = '', mode: MatchMode = 'any', source?: string): string {
 /** A hit whose stored document cannot be read: its place in the list, said plainly, and no link. */
 function damagedHit(hit: Hit): string {
   return `<li class="result damaged">
-  <h2 class="result-title"><bdi>${escapeHtml(hit.id)}</bdi></h2>
+  <h2 class="result-title"><bdi>${pageText(hit.id)}</bdi></h2>
   <p class="snippet">تعذّرت قراءة هذه الوثيقة: نسختها المخزّنة في الفهرس تالفة.</p>
 </li>`;
 }
 
 export function renderHit(hit: Hit, q: string): string {
   if (hit.damaged) return damagedHit(hit);
-  const title = hit.title ? markedHtml(hit.title, hit.highlights.title) : escapeHtml(hit.id);
+  const title = hit.title ? markedPageHtml(hit.title, hit.highlights.title) : pageText(hit.id);
   return `<li class="result">
   <h2 class="result-title"><a href="${escapeHtml(documentHref(hit.id, q))}" dir="auto">${title}</a></h2>
   ${metaLine(sourceAndDate(hit.metadata))}
-  <p class="snippet" dir="auto">${snippetHtml(hit.snippet)}</p>
+  <p class="snippet" dir="auto">${snippetPageHtml(hit.snippet)}</p>
 </li>`;
 }
 
@@ -84,7 +84,7 @@ function renderFacets(result: SearchResult, s: PageState): string {
   if (entries.length === 0) return '';
   const all = entries.reduce((a, [, n]) => a + n, 0);
   const item = (label: string, n: number, source: string | undefined, active: boolean) =>
-    `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(searchHref({ ...s, source, page: 1 }))}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${escapeHtml(label)}</bdi> <span class="count">${arabicNumber(n)}</span></a></li>`;
+    `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(searchHref({ ...s, source, page: 1 }))}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${pageText(label)}</bdi> <span class="count">${arabicNumber(n)}</span></a></li>`;
   return `<h2 class="facets-title">المصدر</h2><ul class="facet-list">${item('كل المصادر', all, undefined, !s.source)}${entries
     .map(([name, n]) => item(name === NO_SOURCE ? 'بدون مصدر' : name, n, name, s.source === name))
     .join('')}</ul>`;
