@@ -77,7 +77,7 @@ async function run(dist: string, index: string, label: string, queries: string[]
     let flooding = true;
     const loop = async () => {
       while (flooding) {
-        const a = await request(`${srv.url}/api/search?q=${encodeURIComponent(attack)}`, flooder, 600_000);
+        const a = await request(`${srv.url}${attack}`, flooder, 600_000);
         statuses[a.status] = (statuses[a.status] ?? 0) + 1;
       }
     };
@@ -101,14 +101,15 @@ async function main(): Promise<void> {
   const copies = Number(arg('copies', '50'));
   const seconds = Number(arg('seconds', '30'));
   const wanted = arg('query', 'عام عام')!;
-  const entry = catalogue(await commonWords(DIST, index)).find((c) => c.name.includes(wanted) || c.q.includes(wanted));
+  const entry = catalogue(await commonWords(DIST, index)).find((c) => c.name === wanted) ?? catalogue(await commonWords(DIST, index)).find((c) => c.name.includes(wanted) || c.q.includes(wanted));
   if (!entry) throw new Error(`no catalogue query matches ${wanted}`);
   const qf = join(OUT, 'queries-1.txt');
   const queries = existsSync(qf) ? readFileSync(qf, 'utf8').split('\n').filter(Boolean) : (await makeQueryLog(1)).queries;
   console.log(`flood: ${copies} copies of "${entry.name}" in flight from 127.0.0.2; the query log one at a time from 127.0.0.1; ${seconds} s each; cache off, default rate limit`);
   const rows = [];
-  if (base && baseIndex) rows.push(await run(base, baseIndex, `baseline ${base}`, queries, entry.q, copies, seconds));
-  rows.push(await run(DIST, index, `under test ${DIST}`, queries, entry.q, copies, seconds));
+  const attack = `/api/search?q=${encodeURIComponent(entry.q)}${entry.mode ? `&mode=${entry.mode}` : ''}${entry.limit ? `&limit=${entry.limit}` : ''}`;
+  if (base && baseIndex) rows.push(await run(base, baseIndex, `baseline ${base}`, queries, attack, copies, seconds));
+  rows.push(await run(DIST, index, `under test ${DIST}`, queries, attack, copies, seconds));
   console.log(
     table([
       ['build', 'quiet p50 ms', 'quiet p99 ms', 'flooded p50 ms', 'flooded p99 ms', 'flooded max ms', 'normal answered', 'flood answers'],
