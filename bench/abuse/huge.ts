@@ -57,7 +57,7 @@ async function measure(dist: string, label: string, input: string): Promise<Row[
   const index = join(WORK, `index-${label}`);
   rmSync(index, { recursive: true, force: true });
   execFileSync(process.execPath, [join(dist, 'cli', 'main.js'), 'index', '--input', input, '--out', index, '--quiet'], { stdio: 'ignore' });
-  const srv = await serveDist(dist, index, { FAHRAS_RATE_LIMIT: '0', FAHRAS_CACHE_SIZE: '0' });
+  const srv = await serveDist(dist, index, { FAHRAS_RATE_LIMIT: '0', FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_CACHE_SIZE: '0' });
   const rows: Row[] = [];
   try {
     const enc = encodeURIComponent;

@@ -3,7 +3,8 @@
  * 127.0.0.2, so the normal client keeps its own rate-limit allowance) each
  * pipeline `--pipelined` requests for `/doc/<id>` pages of the longest
  * documents in one write and never read. The server runs with the README's
- * `--max-old-space-size=256` and the default rate limit. Sampled every
+ * `--max-old-space-size=256` (`--heap default` leaves V8's own limit, `--heap
+ * N` sets another) and the default rate limit. Sampled every
  * 250 ms: the server's RSS; every 200 ms a normal client (127.0.0.1) searches.
  * With `--continuous` each socket sends its batch again whenever the server
  * has read the last one. After `--seconds` the sockets are closed and RSS is read again 10 s later.
@@ -40,8 +41,8 @@ async function longestIds(index: string, dist: string, n: number): Promise<strin
   return ids;
 }
 
-async function attack(dist: string, index: string, ids: string[], connections: number, pipelined: number, seconds: number, label: string, continuous: boolean): Promise<Outcome> {
-  const srv: Served = await serveDist(dist, index, {}, ['--max-old-space-size=256']);
+async function attack(dist: string, index: string, ids: string[], connections: number, pipelined: number, seconds: number, label: string, continuous: boolean, nodeArgs: string[]): Promise<Outcome> {
+  const srv: Served = await serveDist(dist, index, {}, nodeArgs);
   const rssReady = srv.rss();
   const sockets: Socket[] = [];
   let closedByServer = 0;
@@ -104,17 +105,19 @@ async function main(): Promise<void> {
   const pipelined = Number(arg('pipelined', '200'));
   const seconds = Number(arg('seconds', '20'));
   const continuous = process.argv.includes('--continuous');
+  const heap = arg('heap', '256')!;
+  const nodeArgs = heap === 'default' ? [] : [`--max-old-space-size=${heap}`];
   const index = arg('index', '/tmp/fahras-rel/new-1x')!;
   const base = arg('base');
   const baseIndex = arg('base-index');
   const ids = await longestIds(index, DIST, 200);
-  console.log(`${connections} connections × ${pipelined} pipelined /doc/<id> (the 200 longest documents), never read; --max-old-space-size=256, default rate limit`);
+  console.log(`${connections} connections × ${pipelined} pipelined /doc/<id> (the 200 longest documents), never read${continuous ? ', sent again whenever taken' : ''}; heap ${heap === 'default' ? 'V8 default' : `--max-old-space-size=${heap}`}, default rate limit`);
   const out: Outcome[] = [];
-  if (base && baseIndex) out.push(await attack(base, baseIndex, ids, connections, pipelined, seconds, `baseline ${base}`, continuous));
-  out.push(await attack(DIST, index, ids, connections, pipelined, seconds, `under test ${DIST}`, continuous));
+  if (base && baseIndex) out.push(await attack(base, baseIndex, ids, connections, pipelined, seconds, `baseline ${base}`, continuous, nodeArgs));
+  out.push(await attack(DIST, index, ids, connections, pipelined, seconds, `under test ${DIST}`, continuous, nodeArgs));
   console.log(table([['build', 'RSS ready MB', 'peak MB', 'end MB', '10 s after close MB', 'alive', 'normal answered', 'normal p50 ms'], ...out.map((o) => [o.build, MB(o.rssReady), MB(o.rssPeak), MB(o.rssEnd), MB(o.rssAfter), String(o.alive), `${o.normal.ok}/${o.normal.sent}`, fx(o.normal.p50, 1)])]));
   ensureDirs();
-  writeFileSync(join(OUT, `slow-readers-${connections}x${pipelined}.json`), JSON.stringify(out, null, 1));
+  writeFileSync(join(OUT, `slow-readers-${connections}x${pipelined}${continuous ? '-continuous' : ''}-heap-${heap}.json`), JSON.stringify(out, null, 1));
 }
 
 await main();

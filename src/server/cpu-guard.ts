@@ -189,8 +189,9 @@ export class CpuGuard {
   /**
    * Lets `job` through. Its work is what runs before the event loop comes
    * back to check its immediates: the route's synchronous part and the
-   * promise continuations it chains (a local search is synchronous). The next
-   * job starts one loop later, after the server has read new requests.
+   * promise continuations it chains (a local search is synchronous). By then
+   * the loop has also read what arrived meanwhile (its poll phase comes
+   * before the immediates), so the next job is chosen among them too.
    */
   private run(job: Job): void {
     this.busy = true;
@@ -202,7 +203,7 @@ export class CpuGuard {
       setImmediate(() => {
         this.charge(key, this.now() - t0);
         this.busy = false;
-        setImmediate(() => this.dispatch());
+        this.dispatch();
       });
     }
   }
