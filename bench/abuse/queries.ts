@@ -4,7 +4,7 @@
  * (512 characters). Built from the index's most frequent surface forms, so
  * the same strings are sent to every build compared.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MAX_QUERY_LENGTH } from '../../src/common/limits.js';
 

@@ -64,7 +64,7 @@ function documents(): Doc[] {
   add({ id: 'long-title', title: `${marker(docs.length)} ${arabicText(L.titleLength - 20, rand)}` });
   add({ id: 'odd-text', text: `${ODD} ${marker(docs.length)} ${ODD}`, source: ODD.slice(0, 150) });
   add({ id: 'odd-title', title: `${marker(docs.length)} ${ODD}`.slice(0, L.titleLength), author: '\u001b]0;عنوان\u0007', url: 'javascript:alert(1)' });
-  add({ id: 'odd-metadata', date: { year: 2015 }, source: 42, url: 'https://example.com/"><script>alert(1)</script>', author: ['أ', 'ب'], '': 'مفتاح فارغ', 'a.b': 1, toString: 'x', constructor: 'y', big: 12345678901234567890, tiny: 5e-324, huge: 1e308 });
+  add({ id: 'odd-metadata', date: { year: 2015 }, source: 42, url: 'https://example.com/"><script>alert(1)</script>', author: ['أ', 'ب'], '': 'مفتاح فارغ', 'a.b': 1, toString: 'x', constructor: 'y', big: 2 ** 64, tiny: 5e-324, huge: 1e308 });
   add({ id: 'odd-dates', date: '2015-02-30', source: '' });
   add({ id: 'array-date', date: ['2015-08-01'], source: ['الرياض'] });
   const m = marker(docs.length);
