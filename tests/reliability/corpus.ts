@@ -7,9 +7,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ROOT } from '../helpers/server.js';
-import { fahras, prng, spawnServer, type ServeChild } from './helpers.js';
+import { fahras, prng, requireBuilt, spawnServer, type ServeChild } from './helpers.js';
 
 function sentencesOf(text: string): string[] {
   return text
@@ -61,6 +62,35 @@ export async function cliIndex(docs: readonly Record<string, unknown>[], name = 
 /** `fahras serve` over `index` on a free port. */
 export function cliServe(index: string, env: NodeJS.ProcessEnv = {}): Promise<ServeChild> {
   return spawnServer(['serve', '--index', index, '--port', '0', '--host', '127.0.0.1'], env);
+}
+
+/** Debian's Chromium, as the browser suites launch it. */
+export const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
+
+interface ServedInChromium {
+  idx: CliIndex;
+  srv: ServeChild;
+  browser: Browser;
+}
+
+/**
+ * For a test file: `docs()` indexed by `fahras index` and served by `fahras
+ * serve` (with `env`), Chromium launched meanwhile, before its tests; all of
+ * it stopped and removed after. Its fields are read once the tests run.
+ */
+export function useServedInChromium(docs: () => readonly Record<string, unknown>[], env: NodeJS.ProcessEnv = {}): Readonly<ServedInChromium> {
+  let fixture: ServedInChromium | undefined;
+  beforeAll(async () => {
+    requireBuilt();
+    const [idx, browser] = await Promise.all([cliIndex(docs()), chromium.launch(CHROMIUM)]);
+    fixture = { idx, browser, srv: await cliServe(idx.index, env) };
+  }, 120_000);
+  afterAll(async () => {
+    await fixture?.browser.close();
+    await fixture?.srv.stop();
+    fixture?.idx.cleanup();
+  });
+  return new Proxy({} as ServedInChromium, { get: (_target, key: keyof ServedInChromium) => fixture![key] });
 }
 
 export { prng };

@@ -57,6 +57,20 @@ function ask(base: string, path: string, agent: Agent): Promise<Answer> {
   });
 }
 
+/** `fahras serve` over the index with `env`, for the describe block it is called in. */
+function serving(env: NodeJS.ProcessEnv): { readonly url: string } {
+  let srv: ServeChild | undefined;
+  beforeAll(async () => {
+    srv = await cliServe(idx.index, { FAHRAS_CACHE_SIZE: '0', FAHRAS_RATE_LIMIT: '0', ...env });
+  });
+  afterAll(async () => srv?.stop());
+  return {
+    get url() {
+      return srv!.url;
+    },
+  };
+}
+
 const client = (address: string, sockets: number) => new Agent({ keepAlive: true, maxSockets: sockets, localAddress: address });
 const costly = (i: number) => `/api/search?q=${encodeURIComponent(COSTLY)}&limit=100&offset=${i % 50}`;
 
@@ -83,11 +97,7 @@ function flood(base: string) {
 }
 
 describe('a client flooding costly searches', () => {
-  let srv: ServeChild;
-  beforeAll(async () => {
-    srv = await cliServe(idx.index, { FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_CACHE_SIZE: '0', FAHRAS_RATE_LIMIT: '0' });
-  });
-  afterAll(async () => srv?.stop());
+  const srv = serving({ FAHRAS_CLIENT_CPU_MS: '0' });
 
   it('does not starve another client: each of its searches is answered 200 after a few of the flood’s, not after the flood', async () => {
     const f = flood(srv.url);
@@ -115,11 +125,7 @@ describe('a client flooding costly searches', () => {
 });
 
 describe('a client past its share of search time', () => {
-  let srv: ServeChild;
-  beforeAll(async () => {
-    srv = await cliServe(idx.index, { FAHRAS_CLIENT_CPU_MS: '300', FAHRAS_CACHE_SIZE: '0', FAHRAS_RATE_LIMIT: '0' });
-  });
-  afterAll(async () => srv?.stop());
+  const srv = serving({ FAHRAS_CLIENT_CPU_MS: '300' });
 
   it('is answered 429 with a plain message and Retry-After; another client is not', async () => {
     const greedy = client('127.0.0.2', 1);
@@ -146,11 +152,7 @@ describe('a client past its share of search time', () => {
 });
 
 describe('a request that waits too long for its turn', () => {
-  let srv: ServeChild;
-  beforeAll(async () => {
-    srv = await cliServe(idx.index, { FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_CACHE_SIZE: '0', FAHRAS_RATE_LIMIT: '0', FAHRAS_QUEUE_TIMEOUT_MS: '50' });
-  });
-  afterAll(async () => srv?.stop());
+  const srv = serving({ FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_QUEUE_TIMEOUT_MS: '50' });
 
   it('is answered 503 busy with a plain message, and the server goes on answering', async () => {
     const agent = client('127.0.0.2', FLOOD);

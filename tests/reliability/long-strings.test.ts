@@ -6,10 +6,9 @@
  * results (with their facets), the document view and the suggestion list
  * stay as wide as the window (`scrollWidth <= innerWidth`).
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arabicText, cliIndex, cliServe, prng, type CliIndex } from './corpus.js';
-import { requireBuilt, type ServeChild } from './helpers.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { arabicText, prng, useServedInChromium } from './corpus.js';
 
 const rand = prng(909);
 const RUN = (n: number) => Array.from({ length: n }, (_, i) => 'سمعقلبتنكم'[i % 10]).join('');
@@ -23,76 +22,62 @@ const WIDTHS: [string, { width: number; height: number }][] = [
   ['phone', { width: 375, height: 740 }],
 ];
 
-let idx: CliIndex;
-let srv: ServeChild;
-let browser: Browser;
-
-beforeAll(async () => {
-  requireBuilt();
-  const docs = [
+const fx = useServedInChromium(
+  () => [
     { id: LONG_ID, title: `${MARKER} ${RUN(3980)}`, text: `${arabicText(300, rand)} ${MARKER} ${RUN(50_000)} ${arabicText(300, rand)} ${SUGGESTED}`, source: RUN(200) },
     { id: 'short', title: `${MARKER} قصير`, text: `${arabicText(200, rand)} ${MARKER}`, source: `${RUN(150)}ب` },
     { id: 'url', title: `${MARKER} رابط`, text: `https://example.com/${'a'.repeat(3000)} ${MARKER}`, source: 'https://example.com/' + 'b'.repeat(170) },
-  ];
-  [idx, browser] = await Promise.all([
-    cliIndex(docs),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
-  ]);
-  expect(idx.stderr).not.toMatch(/skipped/);
-  srv = await cliServe(idx.index, { FAHRAS_CLIENT_CPU_MS: '0' });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await srv?.stop();
-  idx?.cleanup();
-});
+  ],
+  { FAHRAS_CLIENT_CPU_MS: '0' },
+);
 
 async function widths(page: Page): Promise<{ scroll: number; inner: number }> {
   return page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
 }
 
+/** A page of `viewport` size, closed after `fn`. */
+async function onPage(viewport: { width: number; height: number }, fn: (page: Page) => Promise<void>): Promise<void> {
+  const page = await fx.browser.newPage({ viewport, locale: 'ar' });
+  try {
+    await fn(page);
+  } finally {
+    await page.close();
+  }
+}
+
+async function expectNoWiderThanWindow(page: Page): Promise<number> {
+  const w = await widths(page);
+  expect(w.scroll, JSON.stringify(w)).toBeLessThanOrEqual(w.inner);
+  return w.inner;
+}
+
 describe.each(WIDTHS)('long unbroken strings at %s width', (_name, viewport) => {
-  it('the results page, with its facets, is no wider than the window', async () => {
-    const page = await browser.newPage({ viewport, locale: 'ar' });
-    try {
-      await page.goto(`${srv.url}/?q=${encodeURIComponent(MARKER)}`);
+  it('the results page, with its facets, is no wider than the window', () =>
+    onPage(viewport, async (page) => {
+      expect(fx.idx.stderr).not.toMatch(/skipped/);
+      await page.goto(`${fx.srv.url}/?q=${encodeURIComponent(MARKER)}`);
       await expect.poll(() => page.locator('.result').count()).toBe(3);
       expect(await page.locator('.facet').count()).toBeGreaterThan(2);
-      const w = await widths(page);
-      expect(w.scroll, JSON.stringify(w)).toBeLessThanOrEqual(w.inner);
-    } finally {
-      await page.close();
-    }
-  });
+      await expectNoWiderThanWindow(page);
+    }));
 
-  it('the document view is no wider than the window', async () => {
-    const page = await browser.newPage({ viewport, locale: 'ar' });
-    try {
-      await page.goto(`${srv.url}/doc/${encodeURIComponent(LONG_ID)}?q=${encodeURIComponent(MARKER)}`);
+  it('the document view is no wider than the window', () =>
+    onPage(viewport, async (page) => {
+      await page.goto(`${fx.srv.url}/doc/${encodeURIComponent(LONG_ID)}?q=${encodeURIComponent(MARKER)}`);
       await expect.poll(() => page.locator('.doc-title').count()).toBe(1);
-      const w = await widths(page);
-      expect(w.scroll, JSON.stringify(w)).toBeLessThanOrEqual(w.inner);
-    } finally {
-      await page.close();
-    }
-  });
+      await expectNoWiderThanWindow(page);
+    }));
 
-  it('the suggestion list offering a 1,000-letter word is no wider than the window', async () => {
-    const page = await browser.newPage({ viewport, locale: 'ar' });
-    try {
-      await page.goto(srv.url);
+  it('the suggestion list offering a 1,000-letter word is no wider than the window', () =>
+    onPage(viewport, async (page) => {
+      await page.goto(fx.srv.url);
       await page.locator('#q').click();
       await page.locator('#q').pressSequentially('ظظظ', { delay: 30 });
       await expect.poll(() => page.locator('#suggestions li').count(), { timeout: 10_000 }).toBeGreaterThan(0);
       expect(await page.locator('#suggestions li').first().textContent()).toContain(SUGGESTED.slice(0, 50));
-      const w = await widths(page);
-      expect(w.scroll, JSON.stringify(w)).toBeLessThanOrEqual(w.inner);
+      const inner = await expectNoWiderThanWindow(page);
       const box = await page.locator('#suggestions').boundingBox();
       expect(box!.x).toBeGreaterThanOrEqual(0);
-      expect(box!.x + box!.width).toBeLessThanOrEqual(w.inner);
-    } finally {
-      await page.close();
-    }
-  });
+      expect(box!.x + box!.width).toBeLessThanOrEqual(inner);
+    }));
 });

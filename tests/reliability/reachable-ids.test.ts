@@ -8,10 +8,8 @@
  * and `..` (browsers resolve them away), 1,001 characters, a control
  * character — are refused at load with the usual problem line.
  */
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliIndex, cliServe, type CliIndex } from './corpus.js';
-import { requireBuilt, type ServeChild } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useServedInChromium } from './corpus.js';
 
 const REACHABLE = [
   'a/b',
@@ -56,50 +54,32 @@ const REFUSED: [string, RegExp][] = [
 /** A made-up word found in one document only. */
 const marker = (i: number) => `عنوان${String.fromCharCode(0x0628 + (i % 20))}${String.fromCharCode(0x0628 + Math.floor(i / 20))}فريد`;
 
-let idx: CliIndex;
-let srv: ServeChild;
-let browser: Browser;
-
-beforeAll(async () => {
-  requireBuilt();
-  const docs = [...REACHABLE, ...REFUSED.map(([id]) => id)].map((id, i) => ({ id, title: `${marker(i)} وثيقة`, text: `نص الوثيقة ${marker(i)} للاختبار` }));
-  [idx, browser] = await Promise.all([
-    cliIndex(docs),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
-  ]);
-  srv = await cliServe(idx.index, { FAHRAS_CLIENT_CPU_MS: '0' });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await srv?.stop();
-  idx?.cleanup();
-});
+const fx = useServedInChromium(() => [...REACHABLE, ...REFUSED.map(([id]) => id)].map((id, i) => ({ id, title: `${marker(i)} وثيقة`, text: `نص الوثيقة ${marker(i)} للاختبار` })), { FAHRAS_CLIENT_CPU_MS: '0' });
 
 describe('document ids', () => {
   it('that nothing could reach are refused at load, each with its line and reason', () => {
-    const lines = idx.stderr.split('\n').filter((l) => l.startsWith('skipped '));
+    const lines = fx.idx.stderr.split('\n').filter((l) => l.startsWith('skipped '));
     expect(lines).toHaveLength(REFUSED.length);
     REFUSED.forEach(([, why], k) => expect(lines[k]).toMatch(new RegExp(`docs\\.jsonl:${REACHABLE.length + k + 1}: ${why.source}`)));
   });
 
   it('every other is reached over HTTP: /api/documents/<id> and /doc/<id>', async () => {
     for (const [i, id] of REACHABLE.entries()) {
-      const api = await fetch(`${srv.url}/api/documents/${encodeURIComponent(id)}`);
+      const api = await fetch(`${fx.srv.url}/api/documents/${encodeURIComponent(id)}`);
       expect(api.status, id.slice(0, 40)).toBe(200);
       expect(((await api.json()) as { id: string }).id).toBe(id);
-      const page = await fetch(`${srv.url}/doc/${encodeURIComponent(id)}?q=${encodeURIComponent(marker(i))}`);
+      const page = await fetch(`${fx.srv.url}/doc/${encodeURIComponent(id)}?q=${encodeURIComponent(marker(i))}`);
       expect(page.status, id.slice(0, 40)).toBe(200);
       expect(await page.text()).toContain(`<mark id="m1">${marker(i)}</mark>`);
     }
   });
 
   it('every other is reached in Chromium by following its result link', async () => {
-    const context = await browser.newContext({ locale: 'ar' });
+    const context = await fx.browser.newContext({ locale: 'ar' });
     const page = await context.newPage();
     try {
       for (const [i, id] of REACHABLE.entries()) {
-        await page.goto(`${srv.url}/?q=${encodeURIComponent(marker(i))}`);
+        await page.goto(`${fx.srv.url}/?q=${encodeURIComponent(marker(i))}`);
         const link = page.locator('.result-title a');
         await expect.poll(() => link.count(), { timeout: 10_000 }).toBe(1);
         await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/doc/')), link.click()]);

@@ -14,7 +14,17 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-const mark = (s: string): string => `<mark>${escapeHtml(s)}</mark>`;
+/** The renderings of text with matches for one way of writing text as HTML (`text`): matches in <mark>s. */
+function renderings(text: (s: string) => string) {
+  const mark = (s: string): string => `<mark>${text(s)}</mark>`;
+  return {
+    marked: (t: string, spans: readonly Span[], firstId?: number): string =>
+      firstId === undefined ? renderMarked(t, spans, text, mark) : renderMarked(t, spans, text, (s, n) => `<mark id="m${firstId + n}">${text(s)}</mark>`),
+    snippet: (s: Snippet): string => renderSnippet(s, (t, spans) => renderMarked(t, spans, text, mark)),
+  };
+}
+
+const api = renderings(escapeHtml);
 
 /**
  * `text` escaped with each span (sorted, disjoint, inside the text) in a
@@ -22,12 +32,11 @@ const mark = (s: string): string => `<mark>${escapeHtml(s)}</mark>`;
  * `m<firstId+1>`… so the first can be linked (#m1) and all navigated.
  */
 export function markedHtml(text: string, spans: readonly Span[], firstId?: number): string {
-  if (firstId === undefined) return renderMarked(text, spans, escapeHtml, mark);
-  return renderMarked(text, spans, escapeHtml, (s, n) => `<mark id="m${firstId + n}">${escapeHtml(s)}</mark>`);
+  return api.marked(text, spans, firstId);
 }
 
 export function snippetHtml(s: Snippet): string {
-  return renderSnippet(s, (text, spans) => renderMarked(text, spans, escapeHtml, mark));
+  return api.snippet(s);
 }
 
 /**
@@ -52,15 +61,14 @@ export function pageText(s: string): string {
   return last === 0 ? escapeHtml(s) : out + escapeHtml(s.slice(last));
 }
 
-const pageMark = (s: string): string => `<mark>${pageText(s)}</mark>`;
+const page = renderings(pageText);
 
 /** markedHtml for pages (results, document view): the same, with pageText's break opportunities. */
 export function markedPageHtml(text: string, spans: readonly Span[], firstId?: number): string {
-  if (firstId === undefined) return renderMarked(text, spans, pageText, pageMark);
-  return renderMarked(text, spans, pageText, (s, n) => `<mark id="m${firstId + n}">${pageText(s)}</mark>`);
+  return page.marked(text, spans, firstId);
 }
 
 /** snippetHtml for pages. */
 export function snippetPageHtml(s: Snippet): string {
-  return renderSnippet(s, (text, spans) => renderMarked(text, spans, pageText, pageMark));
+  return page.snippet(s);
 }
