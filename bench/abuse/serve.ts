@@ -4,6 +4,7 @@
  * for benchmarks that compare two builds in one invocation.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, procStatus, sleep } from '../common.js';
 
@@ -17,7 +18,19 @@ export interface Served {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr: () => string;
   rss: () => number;
+  /** CPU seconds the process has used (user + system), from /proc. */
+  cpu: () => number;
   stop: () => Promise<void>;
+}
+
+/** User + system CPU seconds of process `pid` (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** `node <dist>/cli/main.js serve` on a free port; resolves once /ready answers 200. */
@@ -48,7 +61,7 @@ export async function serveDist(dist: string, index: string, env: Record<string,
     try {
       const r = await fetch(`${url}/ready`);
       await r.arrayBuffer();
-      if (r.status === 200) return { port, pid: child.pid!, url, alive: () => running, exit, stderr: () => err, rss: () => procStatus(child.pid!).rss, stop };
+      if (r.status === 200) return { port, pid: child.pid!, url, alive: () => running, exit, stderr: () => err, rss: () => procStatus(child.pid!).rss, cpu: () => cpuSeconds(child.pid!), stop };
     } catch {
       // not listening yet
     }

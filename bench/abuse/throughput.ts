@@ -6,7 +6,8 @@
  * with the result cache on and off. One load generator is one client: the
  * per-client share of search time is off (FAHRAS_CLIENT_CPU_MS=0); turns
  * and back-pressure are what is measured. The builds take turns, run by run
- * (`--rounds`), so the machine's load falls on both alike.
+ * (`--rounds`), so the machine's load falls on both alike; the server's CPU
+ * time per request (from /proc) is what a request costs whatever that load.
  *
  *   npx tsx bench/abuse/throughput.ts --base bench/out/rev-<main>/dist --index /tmp/fahras-rel/new-1x [--connections 50] [--duration 20] [--rounds 2]
  */
@@ -17,7 +18,9 @@ import { makeQueryLog } from '../querylog.js';
 import { serveDist } from './serve.js';
 
 interface Cannon {
-  requests: { average: number };
+  requests: { average: number; total: number };
+  /** The server's CPU time per request answered, ms: what a request costs, whatever the machine's load. */
+  cpuMsPerRequest?: number;
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -46,18 +49,21 @@ async function main(): Promise<void> {
         const srv = await serveDist(dist, index, { FAHRAS_RATE_LIMIT: '0', FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_CACHE_SIZE: cache });
         try {
           await cannon(srv.url, paths, 4, 3); // warm-up
+          const cpu0 = srv.cpu();
           const c = await cannon(srv.url, paths, connections, duration);
+          c.cpuMsPerRequest = ((srv.cpu() - cpu0) * 1000) / Math.max(1, c.requests.total);
           (results[`${label}, cache ${cache === '0' ? 'off' : 'on'}`] ??= []).push(c);
-          console.log(`round ${r + 1}, ${label}, cache ${cache === '0' ? 'off' : 'on'}: ${fx(c.requests.average, 0)} req/s, p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms, non-2xx ${c.non2xx}, errors ${c.errors}`);
+          console.log(`round ${r + 1}, ${label}, cache ${cache === '0' ? 'off' : 'on'}: ${fx(c.requests.average, 0)} req/s, p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms, server CPU ${fx(c.cpuMsPerRequest, 3)} ms a request, non-2xx ${c.non2xx}, errors ${c.errors}`);
         } finally {
           await srv.stop();
         }
       }
     }
   }
-  const rows = [['build', 'req/s (median of rounds)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors']];
+  const rows = [['build', 'req/s (median of rounds)', 'p50 ms', 'p99 ms', 'server CPU ms a request', 'non-2xx', 'errors']];
   for (const [k, runs] of Object.entries(results)) {
-    rows.push([k, fx(median(runs.map((c) => c.requests.average)), 0), fx(median(runs.map((c) => c.latency.p50)), 0), fx(median(runs.map((c) => c.latency.p99)), 0), String(runs.reduce((a, c) => a + c.non2xx, 0)), String(runs.reduce((a, c) => a + c.errors, 0))]);
+    const med = (f: (c: Cannon) => number, d: number) => fx(median(runs.map(f)), d);
+    rows.push([k, med((c) => c.requests.average, 0), med((c) => c.latency.p50, 0), med((c) => c.latency.p99, 0), med((c) => c.cpuMsPerRequest ?? NaN, 3), String(runs.reduce((a, c) => a + c.non2xx, 0)), String(runs.reduce((a, c) => a + c.errors, 0))]);
   }
   console.log(`${connections} connections, ${duration} s a run, ${rounds} rounds; baseline ${base}, under test ${DIST}`);
   console.log(table(rows));
