@@ -17,7 +17,8 @@ import { CLI, MB, libraryEntry, OUT, arg, ensureDirs, freePort, fx, header, inde
 import { corpusFor } from './corpus.js';
 import { buildBaseline, buildFahras } from './build.js';
 
-export const SERVER_ENV = { FAHRAS_RATE_LIMIT: '0', FAHRAS_LOG_LEVEL: 'silent' };
+/** A load generator is one client: the rate limit and the per-client share of search time would measure themselves. */
+export const SERVER_ENV = { FAHRAS_RATE_LIMIT: '0', FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_LOG_LEVEL: 'silent' };
 
 export interface ServerStart {
   ok: boolean;

@@ -2,6 +2,7 @@ import { FahrasError } from '../common/errors.js';
 import { buildIndex, type BuildSummary } from '../index/build.js';
 import { inputBytes, LoadProgress, mb } from './progress.js';
 import { runUpdate } from './update-command.js';
+import { escapeControls } from '../common/printable.js';
 
 export interface IndexCommandOptions {
   input: string;
@@ -35,6 +36,6 @@ export async function runIndex(opts: IndexCommandOptions): Promise<void> {
     progress.stop();
   }
   process.stdout.write(
-    `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
+    `indexed ${summary.documents} documents into ${escapeControls(opts.out)} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
   );
 }

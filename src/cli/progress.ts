@@ -3,6 +3,7 @@
  * bar on a terminal, a line every 10,000 documents otherwise, nothing with
  * --quiet; the first skipped records printed one by one, the rest counted.
  */
+import { escapeControls } from '../common/printable.js';
 import { Presets, SingleBar } from 'cli-progress';
 import { statSync } from 'node:fs';
 import { CLI_MAX_REPORTED_PROBLEMS } from '../common/limits.js';
@@ -45,7 +46,7 @@ export class LoadProgress {
   readonly onProblem = (p: LoadProblem): void => {
     if (this.quiet || ++this.reported > CLI_MAX_REPORTED_PROBLEMS) return;
     this.bar?.stop();
-    process.stderr.write(`skipped ${formatProblem(p)}\n`);
+    process.stderr.write(`skipped ${escapeControls(formatProblem(p))}\n`);
     if (this.reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped records are only counted)\n');
     this.bar?.start(Math.max(this.totalBytes, 1), 0, { docs: 0, skipped: 0 });
   };

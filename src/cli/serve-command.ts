@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolveServerSettings, type ServerOptions } from '../common/config.js';
 import { buildIndex } from '../index/build.js';
 import { IndexError, openIndexReader } from '../index/open.js';
+import { escapeControls } from '../common/printable.js';
 import { startServer } from '../server/serve.js';
 
 export type ServeCommandOptions = Pick<ServerOptions, 'port' | 'host' | 'index'>;
@@ -30,9 +31,9 @@ export async function runStart(opts: StartCommandOptions): Promise<void> {
     }
   }
   if (reason) {
-    process.stderr.write(`building the index from ${opts.seeds}: ${reason}\n`);
+    process.stderr.write(`building the index from ${escapeControls(opts.seeds)}: ${escapeControls(reason)}\n`);
     const s = await buildIndex({ input: opts.seeds, out: index });
-    process.stderr.write(`indexed ${s.documents} documents into ${index} in ${s.seconds.toFixed(1)} s\n`);
+    process.stderr.write(`indexed ${s.documents} documents into ${escapeControls(index)} in ${s.seconds.toFixed(1)} s\n`);
   }
   await runServe({ ...opts, index });
 }

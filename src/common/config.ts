@@ -7,19 +7,22 @@
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, LOG_LEVELS, type ServerOptions, type ServerSettings } from './defaults.js';
 import { FahrasError } from './errors.js';
-import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH } from './limits.js';
+import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH, CLIENT_CPU_WINDOW_MS, MAX_TIMEOUT_MS } from './limits.js';
 
 export { DEFAULT_INDEX, DEFAULT_MERGE_FACTOR, DEFAULT_SETTINGS, LOG_LEVELS, type LogLevel, type ServerOptions, type ServerSettings } from './defaults.js';
 
 /** A whole-number variable; `what` completes "must be a whole number …". */
-function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER) {
+function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER, min = 0) {
   const message = (input: unknown) => `${name} must be a whole number ${what}, not ${JSON.stringify(input)}`;
   return z
     .string()
     .regex(/^\d{1,16}$/, { error: (iss) => message(iss.input) })
     .transform(Number)
-    .refine((n) => n <= max, { error: (iss) => message(String(iss.input)) });
+    .refine((n) => n >= min && n <= max, { error: (iss) => message(String(iss.input)) });
 }
+
+/** A timeout in milliseconds, from 1 ms to MAX_TIMEOUT_MS. */
+const timeout = (name: string) => wholeNumber(name, `of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, MAX_TIMEOUT_MS, 1);
 
 function trustProxyFrom(v: string): boolean | number | string {
   if (v === 'false') return false;
@@ -58,6 +61,10 @@ const environment = z.object({
   FAHRAS_CACHE_SIZE: wholeNumber('FAHRAS_CACHE_SIZE', 'of search results (0 = off)').optional(),
   FAHRAS_ADMIN_TOKEN: adminToken.optional(),
   FAHRAS_MERGE_FACTOR: mergeFactor.optional(),
+  FAHRAS_HEADERS_TIMEOUT_MS: timeout('FAHRAS_HEADERS_TIMEOUT_MS').optional(),
+  FAHRAS_REQUEST_TIMEOUT_MS: timeout('FAHRAS_REQUEST_TIMEOUT_MS').optional(),
+  FAHRAS_CLIENT_CPU_MS: wholeNumber('FAHRAS_CLIENT_CPU_MS', `of milliseconds per minute from 0 (off) to ${CLIENT_CPU_WINDOW_MS}`, CLIENT_CPU_WINDOW_MS).optional(),
+  FAHRAS_QUEUE_TIMEOUT_MS: timeout('FAHRAS_QUEUE_TIMEOUT_MS').optional(),
 });
 
 export type Environment = z.output<typeof environment>;
@@ -85,10 +92,18 @@ export function resolveServerSettings(options: ServerOptions = {}, env: NodeJS.P
     cacheSize: e.FAHRAS_CACHE_SIZE,
     adminToken: e.FAHRAS_ADMIN_TOKEN,
     mergeFactor: e.FAHRAS_MERGE_FACTOR,
+    headersTimeoutMs: e.FAHRAS_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.FAHRAS_REQUEST_TIMEOUT_MS,
+    clientCpuMs: e.FAHRAS_CLIENT_CPU_MS,
+    queueTimeoutMs: e.FAHRAS_QUEUE_TIMEOUT_MS,
   };
   const settings = { ...DEFAULT_SETTINGS };
   for (const layer of [fromEnv, options]) {
     for (const [k, v] of Object.entries(layer)) if (v !== undefined) (settings as Record<string, unknown>)[k] = v;
+  }
+  // The HTTP server refuses a header timeout longer than the whole request's.
+  if (settings.headersTimeoutMs > settings.requestTimeoutMs) {
+    throw new FahrasError(`FAHRAS_HEADERS_TIMEOUT_MS (${settings.headersTimeoutMs}) must not be longer than FAHRAS_REQUEST_TIMEOUT_MS (${settings.requestTimeoutMs})`, 'usage');
   }
   return settings;
 }

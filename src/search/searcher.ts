@@ -7,22 +7,29 @@ import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { openIndexReader, type IndexReader } from '../index/open.js';
 import { NO_DATE, parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
-import { COLLAPSE_MAX_CANDIDATES, DEFAULT_HIT_LIMIT, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS } from '../common/limits.js';
+import { COLLAPSE_MAX_CANDIDATES, DEFAULT_HIT_LIMIT, DOCUMENT_MAX_HIGHLIGHTS, HIT_MAX_HIGHLIGHTS, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS, SNIPPET_FRAGMENTS } from '../common/limits.js';
+import { DamagedRecordError } from '../index/errors.js';
 import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, QueryTooCostlyError, Ranker, WORK_BUDGET, type RankFilters, type RankParams, type RankRequest, type RankResult } from './rank.js';
-import { matcherFor, matchSpans } from './highlight.js';
+import { boundedSpans, matcherFor } from './highlight.js';
+import { firstMatchOffsets } from './locate.js';
 import { phraseMatches, phrasesCost } from './phrases.js';
-import { snippet } from './snippet.js';
+import { DEFAULT_SNIPPET_OPTIONS, snippet } from './snippet.js';
 import { DuplicateFinder } from './collapse.js';
 import { dateFacet, emptyFacets, isoDay, sourceFacet } from './facets.js';
 import { Speller } from './spelling.js';
 import { Suggester } from './suggest.js';
-import { NO_SOURCE, type Duplicate, type Hit, type IndexStats, type SearchOptions, type SearchResult, type Span, type StoredDocument, type Suggestion } from './types.js';
+import { NO_SOURCE, type Duplicate, type Highlights, type Hit, type IndexStats, type SearchOptions, type SearchResult, type StoredDocument, type Suggestion } from './types.js';
 
-/** A whole document and every match of a query in its title and text. */
+/** A whole document and the matches of a query in its title and text (at most DOCUMENT_MAX_HIGHLIGHTS each). */
 export interface HighlightedDocument {
   document: StoredDocument;
-  highlights: { title: Span[]; text: Span[] };
+  highlights: Highlights;
+}
+
+/** What a page shows of a hit whose stored document cannot be read. */
+function damagedHit(id: string, score: number): Hit {
+  return { id, score, title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {}, damaged: true };
 }
 
 function elapsed(t0: number): number {
@@ -154,7 +161,7 @@ export class Searcher {
     r.docs.forEach((d, i) => scoreOf.set(d, r.scores[i]));
     for (let i = offset; i < ranked.groups.length; i++) {
       const [doc, ...more] = ranked.groups[i];
-      const hit = this.hit(doc, scoreOf.get(doc)!, matcher);
+      const hit = this.hit(doc, scoreOf.get(doc)!, matcher, q);
       if (opts.collapse && more.length) hit.duplicates = more.map((d) => this.duplicate(d));
       hits.push(hit);
     }
@@ -216,12 +223,22 @@ export class Searcher {
   }
 
   /** Hit for document `doc`: its title and snippet with the matches of `matcher`, or only its id and score without one. */
-  private hit(doc: number, score: number, matcher: ReturnType<typeof matcherFor> | undefined): Hit {
+  private hit(doc: number, score: number, matcher: ReturnType<typeof matcherFor> | undefined, q: ParsedQuery): Hit {
     const id = this.index.idOf(doc);
     if (!matcher) return { id, score, title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {} };
-    const d = this.readForFolding.get(doc) ?? this.readDocument(doc);
-    const text = snippet(this.analyzer, d.text, matcher);
-    return { id, score, title: d.title, snippet: text.snippet, highlights: { title: matchSpans(this.analyzer, d.title, matcher), text: text.spans }, metadata: d.metadata };
+    let d: StoredDocument;
+    try {
+      d = this.readForFolding.get(doc) ?? this.readDocument(doc);
+    } catch (e) {
+      // One damaged record costs its own hit, not the whole answer.
+      if (!(e instanceof DamagedRecordError)) throw e;
+      return damagedHit(id, score);
+    }
+    const title = boundedSpans(this.analyzer, d.title, matcher, HIT_MAX_HIGHLIGHTS);
+    const text = snippet(this.analyzer, d.text, matcher, DEFAULT_SNIPPET_OPTIONS, () => firstMatchOffsets(this.index, this.analyzer, doc, d.text, q, SNIPPET_FRAGMENTS));
+    const highlights: Highlights = { title: title.spans, text: text.spans };
+    if (title.truncated || text.truncated) highlights.truncated = true;
+    return { id, score, title: d.title, snippet: text.snippet, highlights, metadata: d.metadata };
   }
 
   /** A folded document as its hit lists it, from the index's columns (no read). */
@@ -234,13 +251,20 @@ export class Searcher {
     return d;
   }
 
-  /** The whole document with every match of `query` highlighted. */
+  /**
+   * The whole document with the matches of `query` highlighted: the first
+   * DOCUMENT_MAX_HIGHLIGHTS of each field (the text is not scanned past them).
+   */
   highlightDocument(id: string, query?: string): HighlightedDocument | undefined {
     const document = this.getDocument(id);
     if (!document) return undefined;
     if (!query) return { document, highlights: { title: [], text: [] } };
     const m = matcherFor(this.analyzer, parseQuery(query, this.analyzer));
-    return { document, highlights: { title: matchSpans(this.analyzer, document.title, m), text: matchSpans(this.analyzer, document.text, m) } };
+    const title = boundedSpans(this.analyzer, document.title, m, DOCUMENT_MAX_HIGHLIGHTS);
+    const text = boundedSpans(this.analyzer, document.text, m, DOCUMENT_MAX_HIGHLIGHTS);
+    const highlights: Highlights = { title: title.spans, text: text.spans };
+    if (title.truncated || text.truncated) highlights.truncated = true;
+    return { document, highlights };
   }
 
   /** Completions of the last word of `input` that make sense with the words before it (see suggest.ts). */

@@ -52,16 +52,29 @@ export type Span = [number, number];
 export interface Fragment { text: string; start: number; highlights: Span[] }
 /** Up to three fragments in text order; `before`/`after`: text of the field was left out before the first / after the last. */
 export interface Snippet { fragments: Fragment[]; before: boolean; after: boolean }
-/** `highlights`: every match in the whole title and the whole text (the snippet shows those of its fragments). */
+/**
+ * The matches of a title and a text, in order. Lists are bounded (a hit lists
+ * at most HIT_MAX_HIGHLIGHTS per field, found in the first
+ * SNIPPET_SCAN_CHARACTERS of a text; a document view DOCUMENT_MAX_HIGHLIGHTS):
+ * `truncated` is present (true) when there may be matches beyond those listed.
+ */
+export interface Highlights { title: Span[]; text: Span[]; truncated?: true }
+/**
+ * `highlights`: the matches in the title and the text (the snippet shows those
+ * of its fragments). `damaged` (true): the stored document could not be read
+ * (its record does not match its checksum); the hit keeps its id and score,
+ * its title, snippet, highlights and metadata are empty.
+ */
 export interface Hit {
   id: string;
   score: number;
   title: string;
   snippet: Snippet;
-  highlights: { title: Span[]; text: Span[] };
+  highlights: Highlights;
   metadata: Record<string, unknown>;
   /** With `collapse`: the near-duplicates folded into this hit, best first (absent when there are none). */
   duplicates?: Duplicate[];
+  damaged?: true;
 }
 
 /** A document folded into a hit as a near-duplicate of it: enough to name and link it ("also in …"). */

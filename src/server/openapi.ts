@@ -1,7 +1,7 @@
 /** OpenAPI 3.1 description of the service. tests/api/openapi.test.ts keeps it true to the routes. */
 import { ERROR_KINDS } from '../common/errors.js';
 import { writePaths, writeSchemas, writeSecuritySchemes } from './openapi-writes.js';
-import { API_MAX_HITS, API_MAX_OFFSET, DATE_FACET_MAX_DAYS, DATE_FACET_MAX_MONTHS, DEFAULT_HIT_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS, SOURCE_FACET_LIMIT } from '../common/limits.js';
+import { API_MAX_HITS, API_MAX_OFFSET, DATE_FACET_MAX_DAYS, DATE_FACET_MAX_MONTHS, DEFAULT_HIT_LIMIT, DOCUMENT_MAX_HIGHLIGHTS, HIT_MAX_HIGHLIGHTS, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS, SNIPPET_SCAN_CHARACTERS, SOURCE_FACET_LIMIT } from '../common/limits.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -50,6 +50,19 @@ const pageParameters = [
   correctParam,
 ];
 
+const TOO_MANY = 'Too many requests from this client (FAHRAS_RATE_LIMIT a minute), too many of its requests waiting, or its share of search time (FAHRAS_CLIENT_CPU_MS a minute) used up; Retry-After says when to try again.';
+const UNAVAILABLE = 'The index is not loaded yet (code not_ready), or the request waited longer than FAHRAS_QUEUE_TIMEOUT_MS for its turn (code busy).';
+
+/** Matches of a title and a text; bounded lists. */
+const highlightsSchema = (bound: string) => ({
+  type: 'object',
+  properties: {
+    title: { type: 'array', items: { $ref: '#/components/schemas/Span' } },
+    text: { type: 'array', items: { $ref: '#/components/schemas/Span' } },
+    truncated: { type: 'boolean', const: true, description: `Present when there may be more matches than listed: ${bound}.` },
+  },
+});
+
 const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 
 /** The description of this server: its write routes only when it has them (`writes`). */
@@ -89,8 +102,8 @@ function readDocument(version: string): Record<string, unknown> {
           responses: {
             '200': { description: 'The page of hits.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
             '400': errorResponse('A parameter is missing, repeated or out of range.'),
-            '429': errorResponse('Too many requests from this client.'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(TOO_MANY),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
@@ -105,8 +118,8 @@ function readDocument(version: string): Record<string, unknown> {
           responses: {
             '200': { description: 'Completions.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SuggestResponse' } } } },
             '400': errorResponse('A parameter is missing, repeated or out of range.'),
-            '429': errorResponse('Too many requests from this client.'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(TOO_MANY),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
@@ -122,8 +135,9 @@ function readDocument(version: string): Record<string, unknown> {
             '200': { description: 'The document.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DocumentResponse' } } } },
             '400': errorResponse('A parameter is repeated or too long.'),
             '404': errorResponse('No document has this id.'),
-            '429': errorResponse('Too many requests from this client.'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(TOO_MANY),
+            '500': errorResponse('The stored copy of the document is damaged (code damaged_document); the rest of the index is served.'),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
@@ -162,7 +176,7 @@ function readDocument(version: string): Record<string, unknown> {
           operationId: 'searchPage',
           summary: 'The search page (HTML); with q, results rendered on the server.',
           parameters: pageParameters,
-          responses: { '200': html('The page.'), '400': html('The page with an error message.'), '503': html('The index is not loaded yet.') },
+          responses: { '200': html('The page.'), '400': html('The page with an error message.'), '429': html(TOO_MANY), '503': html(UNAVAILABLE) },
         },
       },
       '/fragments': {
@@ -173,8 +187,8 @@ function readDocument(version: string): Record<string, unknown> {
           responses: {
             '200': { description: 'The pieces.', content: { 'application/json': { schema: { $ref: '#/components/schemas/PageFragments' } } } },
             '400': { description: 'The pieces with an error message.', content: { 'application/json': { schema: { $ref: '#/components/schemas/PageFragments' } } } },
-            '429': errorResponse('Too many requests from this client (counted with those to /api).'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(`${TOO_MANY} Counted with those to /api.`),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
@@ -186,7 +200,14 @@ function readDocument(version: string): Record<string, unknown> {
             { name: 'id', in: 'path', required: true, description: 'Document id.', schema: { type: 'string' } },
             { ...q(false, 'Highlight the matches of this query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
           ],
-          responses: { '200': html('The document.'), '400': html('A parameter is repeated or too long.'), '404': html('No document has this id.'), '503': html('The index is not loaded yet.') },
+          responses: {
+            '200': html('The document.'),
+            '400': html('A parameter is repeated or too long.'),
+            '404': html('No document has this id.'),
+            '429': html(TOO_MANY),
+            '500': html('The stored copy of the document is damaged.'),
+            '503': html(UNAVAILABLE),
+          },
         },
       },
     },
@@ -235,10 +256,7 @@ function readDocument(version: string): Record<string, unknown> {
             title: { type: 'string' },
             titleHighlighted: { type: 'string', description: 'HTML: the title escaped, matches in <mark>.' },
             snippet: { type: 'string', description: 'HTML: up to three escaped fragments of the text, matches in <mark>, joined by " … ".' },
-            highlights: {
-              type: 'object',
-              properties: { title: { type: 'array', items: { $ref: '#/components/schemas/Span' } }, text: { type: 'array', items: { $ref: '#/components/schemas/Span' } } },
-            },
+            highlights: highlightsSchema(`each list stops at ${HIT_MAX_HIGHLIGHTS} spans, and only the first ${SNIPPET_SCAN_CHARACTERS.toLocaleString('en')} characters of a text are scanned`),
             metadata: { type: 'object', additionalProperties: true, description: 'Every other field of the document (source, date, url…).' },
             duplicates: {
               type: 'array',
@@ -249,6 +267,7 @@ function readDocument(version: string): Record<string, unknown> {
                 properties: { id: { type: 'string' }, source: { type: 'string' }, date: { type: 'string', format: 'date' } },
               },
             },
+            damaged: { type: 'boolean', const: true, description: 'Present when the stored document could not be read (its record is damaged): the hit keeps its id and score; title, snippet, highlights and metadata are empty.' },
           },
         },
         SearchResponse: {
@@ -348,7 +367,7 @@ function readDocument(version: string): Record<string, unknown> {
             metadata: { type: 'object', additionalProperties: true },
             titleHighlighted: { type: 'string', description: 'With q: HTML, matches in <mark>.' },
             textHighlighted: { type: 'string', description: 'With q: HTML, matches in <mark>.' },
-            highlights: { type: 'object', description: 'With q: match spans in title and text.' },
+            highlights: { ...highlightsSchema(`each list stops at ${DOCUMENT_MAX_HIGHLIGHTS} spans (the text is not scanned further), and textHighlighted marks those only`), description: 'With q: match spans in title and text.' },
           },
         },
         Stats: {

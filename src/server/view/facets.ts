@@ -7,10 +7,10 @@
 import { NO_SOURCE, type DateFacet, type SearchResult } from '../../search/types.js';
 import { arabicNumber, periodLabel, resultCount, searchHref } from '../public/format.js';
 import type { PageState } from './page-state.js';
-import { escapeHtml } from './marked.js';
+import { escapeHtml, pageText } from './marked.js';
 
 function facetLink(href: string, label: string, n: number, active: boolean, extra = ''): string {
-  return `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(href)}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${escapeHtml(label)}</bdi>${extra} <span class="count">${arabicNumber(n)}</span></a></li>`;
+  return `<li><a class="facet${active ? ' active' : ''}" href="${escapeHtml(href)}"${active ? ' aria-current="true"' : ''} data-nav><bdi>${pageText(label)}</bdi>${extra} <span class="count">${arabicNumber(n)}</span></a></li>`;
 }
 
 export function sourceLabel(name: string): string {

@@ -5,7 +5,7 @@ import { arabicNumber, formatDate, searchHref } from '../public/format.js';
 import { documentHref, sourceAndDate } from './document-page.js';
 import { sourceLabel } from './facets.js';
 import { metaLine } from './layout.js';
-import { escapeHtml, markedHtml, snippetHtml } from './marked.js';
+import { escapeHtml, markedPageHtml, pageText, snippetPageHtml } from './marked.js';
 import type { PageState } from './page-state.js';
 
 /** "Also in: …": each near-duplicate by its source (or its date, or id), linked to it. */
@@ -13,17 +13,26 @@ function alsoIn(dups: Duplicate[], q: string): string {
   const links = dups.map((d) => {
     const label = d.source !== undefined ? sourceLabel(d.source) : (formatDate(d.date)?.text ?? d.id);
     const date = formatDate(d.date);
-    return `<a href="${escapeHtml(documentHref(d.id, q))}"${date ? ` title="${escapeHtml(date.text)}"` : ''}><bdi>${escapeHtml(label)}</bdi></a>`;
+    return `<a href="${escapeHtml(documentHref(d.id, q))}"${date ? ` title="${escapeHtml(date.text)}"` : ''}><bdi>${pageText(label)}</bdi></a>`;
   });
   return `<p class="also-in">نُشر أيضًا في: ${links.join('، ')}</p>`;
 }
 
+/** A hit whose stored document cannot be read: its place in the list, said plainly, and no link. */
+function damagedHit(hit: Hit): string {
+  return `<li class="result damaged">
+  <h2 class="result-title"><bdi>${pageText(hit.id)}</bdi></h2>
+  <p class="snippet">تعذّرت قراءة هذه الوثيقة: نسختها المخزّنة في الفهرس تالفة.</p>
+</li>`;
+}
+
 export function renderHit(hit: Hit, q: string): string {
-  const title = hit.title ? markedHtml(hit.title, hit.highlights.title) : escapeHtml(hit.id);
+  if (hit.damaged) return damagedHit(hit);
+  const title = hit.title ? markedPageHtml(hit.title, hit.highlights.title) : pageText(hit.id);
   return `<li class="result">
   <h2 class="result-title"><a href="${escapeHtml(documentHref(hit.id, q))}" dir="auto">${title}</a></h2>
   ${metaLine(sourceAndDate(hit.metadata))}
-  <p class="snippet" dir="auto">${snippetHtml(hit.snippet)}</p>${hit.duplicates?.length ? `\n  ${alsoIn(hit.duplicates, q)}` : ''}
+  <p class="snippet" dir="auto">${snippetPageHtml(hit.snippet)}</p>${hit.duplicates?.length ? `\n  ${alsoIn(hit.duplicates, q)}` : ''}
 </li>`;
 }
 
