@@ -64,7 +64,14 @@ export class Searcher {
     this.speller = new Speller(index, this.analyzer);
     this.suggester = new Suggester(index, this.analyzer, this.ranker, (q) => this.matching(q));
     this.duplicates = new DuplicateFinder(this.analyzer, (doc) => {
-      const d = this.readDocument(doc);
+      let d: StoredDocument;
+      try {
+        d = this.readDocument(doc);
+      } catch (e) {
+        // A damaged record folds with nothing (an empty opening is no one's duplicate); its hit says it is damaged.
+        if (!(e instanceof DamagedRecordError)) throw e;
+        return { id: this.index.idOf(doc), title: '', text: '', metadata: {} };
+      }
       this.readForFolding.set(doc, d);
       return d;
     });
