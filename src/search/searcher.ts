@@ -4,21 +4,16 @@
  */
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { openIndexReader, type IndexReader, type TermCount } from '../index/open.js';
-import { parseDate } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
-import { DEFAULT_HIT_LIMIT, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS } from '../common/limits.js';
-import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { MAX_SUGGESTIONS } from '../common/limits.js';
+import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, QueryTooCostlyError, Ranker, WORK_BUDGET, type RankFilters, type RankParams } from './rank.js';
-import { matcherFor, matchSpans } from './highlight.js';
+import { matcherFor } from './highlight.js';
 import { phraseMatches, phrasesCost } from './phrases.js';
-import { snippet } from './snippet.js';
-import { NO_SOURCE, type Hit, type IndexStats, type SearchOptions, type SearchResult, type Span, type StoredDocument, type Suggestion } from './types.js';
+import { bareHit, filterDays, highlightedDocument, hitOf, pagingOf, suggestionPrefix } from './present.js';
+import { NO_SOURCE, type HighlightedDocument, type Hit, type IndexStats, type SearchOptions, type SearchResult, type StoredDocument, type Suggestion } from './types.js';
 
-/** A whole document and every match of a query in its title and text. */
-export interface HighlightedDocument {
-  document: StoredDocument;
-  highlights: { title: Span[]; text: Span[] };
-}
+export type { HighlightedDocument } from './types.js';
 
 function elapsed(t0: number): number {
   return Math.round((performance.now() - t0) * 1000) / 1000;
@@ -54,15 +49,7 @@ export class Searcher {
 
   private filtersFor(opts: SearchOptions): RankFilters | undefined {
     const f = opts.filters ?? {};
-    const out: RankFilters = {};
-    for (const key of ['from', 'to'] as const) {
-      const value = f[key];
-      if (value === undefined) continue;
-      const day = parseDate(value);
-      if (day === undefined) throw new QueryError(`"${key}" must be a calendar date like 2015-08-01, not "${value}"`);
-      if (key === 'from') out.fromDay = day;
-      else out.toDay = day;
-    }
+    const out: RankFilters = filterDays(opts);
     if (f.source !== undefined) {
       const sid = f.source === NO_SOURCE ? 0 : this.index.sources.indexOf(f.source);
       if (sid < 0) return undefined; // no document has that source
@@ -73,10 +60,7 @@ export class Searcher {
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const t0 = performance.now();
-    const limit = opts.limit ?? DEFAULT_HIT_LIMIT;
-    const offset = opts.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 0 || limit > LIBRARY_MAX_HITS) throw new QueryError(`"limit" must be a whole number from 0 to ${LIBRARY_MAX_HITS}`);
-    if (!Number.isInteger(offset) || offset < 0 || offset > LIBRARY_MAX_OFFSET) throw new QueryError(`"offset" must be a whole number from 0 to ${LIBRARY_MAX_OFFSET}`);
+    const { limit, offset } = pagingOf(opts);
     const q = parseQuery(query, this.analyzer);
     const filters = this.filtersFor(opts);
     const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
@@ -103,22 +87,7 @@ export class Searcher {
     const hits: Hit[] = [];
     for (let i = offset; i < r.docs.length; i++) {
       const doc = r.docs[i];
-      const id = this.index.idOf(doc);
-      if (!withSnippets) {
-        hits.push({ id, score: r.scores[i], title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {} });
-        continue;
-      }
-      const d = this.readDocument(doc);
-      const titleSpans = matchSpans(this.analyzer, d.title, matcher);
-      const text = snippet(this.analyzer, d.text, matcher);
-      hits.push({
-        id,
-        score: r.scores[i],
-        title: d.title,
-        snippet: text.snippet,
-        highlights: { title: titleSpans, text: text.spans },
-        metadata: d.metadata,
-      });
+      hits.push(withSnippets ? hitOf(this.analyzer, matcher, this.readDocument(doc), r.scores[i]) : bareHit(this.index.idOf(doc), r.scores[i]));
     }
     const result: SearchResult = { total: r.total, took_ms: 0, hits, facets: { source: facets } };
     if (r.partial) result.partial = true;
@@ -133,19 +102,14 @@ export class Searcher {
   /** The whole document with every match of `query` highlighted. */
   highlightDocument(id: string, query?: string): HighlightedDocument | undefined {
     const document = this.getDocument(id);
-    if (!document) return undefined;
-    if (!query) return { document, highlights: { title: [], text: [] } };
-    const m = matcherFor(this.analyzer, parseQuery(query, this.analyzer));
-    return { document, highlights: { title: matchSpans(this.analyzer, document.title, m), text: matchSpans(this.analyzer, document.text, m) } };
+    return document && highlightedDocument(this.analyzer, document, query);
   }
 
   /** Completions of the last word of `input` among surface forms, most frequent first. */
   suggest(input: string, limit = MAX_SUGGESTIONS): Suggestion[] {
-    const m = /^(.*?)(\S+)\s*$/su.exec(input);
-    if (!m || /\s$/.test(input)) return [];
-    const head = m[1];
-    const norm = this.analyzer.normalize(m[2]).replace(/[^\p{L}\p{N}]/gu, '');
-    if (!norm) return [];
+    const word = suggestionPrefix(this.analyzer, input);
+    if (!word) return [];
+    const { head, norm } = word;
     return this.completions(norm)
       .slice(0, limit)
       .map((t) => {

@@ -52,6 +52,13 @@ export interface SearchResult {
 
 /** A document as stored and returned whole: the shape ingestion produced. */
 export type { Document as StoredDocument } from '../ingest/document.js';
+import type { Document as StoredDocument } from '../ingest/document.js';
+
+/** A whole document and every match of a query in its title and text. */
+export interface HighlightedDocument {
+  document: StoredDocument;
+  highlights: { title: Span[]; text: Span[] };
+}
 
 export interface Suggestion {
   /** The completed word as it appears (normalized surface form). */
