@@ -11,7 +11,7 @@ import { pino, type Logger } from 'pino';
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../common/limits.js';
 import { resolveServerSettings, type ServerOptions } from '../common/config.js';
 import { createApp } from './app.js';
-import { createEngine } from '../engine/create.js';
+import { createEngine, describeEngine } from '../engine/create.js';
 import type { SearchEngine } from '../engine/engine.js';
 import { LocalEngine } from '../engine/local.js';
 import type { IndexHolder } from '../engine/index-holder.js';
@@ -41,7 +41,7 @@ export interface RunningServer {
 export async function createServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const o = resolveServerSettings(opts);
   const logger = pino({ level: o.logLevel, base: { service: 'fahras' } });
-  const engine = createEngine({ index: o.index, logger, reloadPollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
+  const engine = createEngine({ engine: o.engine, index: o.index, opensearch: o.opensearch, logger, reloadPollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
   const app = createApp({ engine, options: o, logger });
   const server = createHttpServer(app);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -90,8 +90,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const running = await createServer(opts);
   const { engine, logger } = running;
   const status = engine.status();
-  const from = engine instanceof LocalEngine ? engine.dir : engine.kind;
-  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${from} on ${running.url}/\n`);
+  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${describeEngine(engine)} on ${running.url}/\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
