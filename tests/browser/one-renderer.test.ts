@@ -10,7 +10,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { buildFixtureIndex, startTestServer, type TempIndex } from '../helpers/server.js';
+import { buildFixtureIndex, fixtureEngine, startTestServer, type TempIndex } from '../helpers/server.js';
 
 const enc = encodeURIComponent;
 let idx: TempIndex;
@@ -21,10 +21,10 @@ let withoutJs: BrowserContext;
 
 beforeAll(async () => {
   [idx, browser] = await Promise.all([
-    buildFixtureIndex(),
+    buildFixtureIndex(fixtureEngine()),
     chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
   ]);
-  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
+  srv = await startTestServer({ ...idx.server, watch: false, reloadPollMs: 0 });
   withJs = await browser.newContext({ locale: 'ar', viewport: { width: 1100, height: 800 } });
   withoutJs = await browser.newContext({ javaScriptEnabled: false, locale: 'ar', viewport: { width: 1100, height: 800 } });
 });
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await srv?.close();
-  idx?.cleanup();
+  await idx?.cleanup();
 });
 
 interface Snapshot {
