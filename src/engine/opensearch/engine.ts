@@ -131,7 +131,12 @@ export class OpenSearchEngine implements SearchEngine {
       this.options.logger?.warn({ alias: this.settings.index, reason: detail }, `${what} failed: the search cluster did not answer`);
       return new FahrasError('The search cluster did not answer; try again in a moment.', 'unavailable');
     }
-    if (statusOf(e) === 400 && TOO_MANY_CLAUSES.test(detail)) {
+    const status = statusOf(e);
+    if (status === 401 || status === 403) {
+      this.options.logger?.error({ alias: this.settings.index, reason: detail }, `${what} failed: the search cluster refused the credentials`);
+      return new FahrasError("The search cluster refused fahras's credentials; searches are unavailable until they are fixed.", 'unavailable');
+    }
+    if (status === 400 && TOO_MANY_CLAUSES.test(detail)) {
       return new QueryError('This query has more words and completions than the search cluster takes at once; use fewer words or prefixes.');
     }
     return new FahrasError(`${what} failed: ${detail}`, 'internal');
