@@ -146,12 +146,18 @@ async function fill(client: Client, index: string, meta: BuildMeta, o: OpenSearc
       o.onProblem?.(p);
     },
   });
+  // A failure of the input (a bad record under --strict) ends the stream and is thrown after the bulk: thrown inside it, it would leave the helper's flush timer running.
+  let inputFailure: unknown;
   async function* bodies(): AsyncGenerator<ClusterDocument> {
-    for await (const doc of docs) {
-      if (strictFailure) return;
-      yield clusterDocument(analyzer, doc, forms);
-      progress.documents++;
-      if (progress.documents % 500 === 0) o.onProgress?.(progress);
+    try {
+      for await (const doc of docs) {
+        if (strictFailure) return;
+        yield clusterDocument(analyzer, doc, forms);
+        progress.documents++;
+        if (progress.documents % 500 === 0) o.onProgress?.(progress);
+      }
+    } catch (e) {
+      inputFailure = e;
     }
   }
   const bulk = client.helpers.bulk({
@@ -174,6 +180,7 @@ async function fill(client: Client, index: string, meta: BuildMeta, o: OpenSearc
   });
   await bulk;
   o.onProgress?.(progress);
+  if (inputFailure) throw inputFailure;
   if (strictFailure) throw strictFailure;
   const documents = progress.documents - rejected;
   if (documents <= 0) {
