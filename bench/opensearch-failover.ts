@@ -1,0 +1,98 @@
+/**
+ * Failover and rebuilds under load, the long form of tests/opensearch/failover.test.ts: fahras
+ * (`fahras serve` in a child, result cache off so every request reaches the cluster) on three
+ * nodes, three primaries and one replica each, holding the 1× corpus; 20 connections rotating the
+ * fixed query log (bench/querylog.ts) for --duration s (default 60):
+ *
+ *  1. `kill -9` of node 1 a third of the way in; after the run the node is restarted and the time
+ *     to green measured, then a short run checks fahras still serves;
+ *  2. a full rebuild (`fahras index --engine opensearch`, the default keep of 1) started 5 s in,
+ *     moving the alias mid-run; then a second rebuild with --keep 0, after which the original
+ *     physical index must be gone.
+ *
+ * Every request's status is counted (0 = no answer); p50 / p99 / max of all requests.
+ *
+ *   npm run build && npx tsx bench/opensearch-failover.ts [--scale 1] [--duration 60] [--heap 1g]
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OUT, arg, ensureDirs, header, scaleArg, table } from './common.js';
+import { corpusFor } from './corpus.js';
+import { benchCluster, buildIntoCluster, serveChild } from './opensearch-common.js';
+import { makeQueryLog } from './querylog.js';
+import { runLoad, type LoadResult } from '../tests/opensearch/load.js';
+
+ensureDirs();
+const scale = scaleArg();
+const duration = Number(arg('duration', '60')) * 1000;
+const heap = arg('heap', '1g')!;
+const connections = 20;
+header(`Failover under load: 3 nodes, 3 primaries × 2 copies, ${scale}×, ${connections} connections, ${duration / 1000} s runs, result cache off`);
+
+const input = await corpusFor(scale);
+const { queries } = await makeQueryLog(scale);
+const paths = queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=10`);
+const cluster = await benchCluster(3, heap);
+const client = cluster.client();
+const rows: (string | number)[][] = [['run', 'requests', 'req/s', 'failed', 'p50 ms', 'p99 ms', 'max ms', 'what happened']];
+const results: Record<string, unknown> = {};
+const row = (name: string, r: LoadResult, what: string) => {
+  rows.push([name, r.requests, r.rate, r.failed ? JSON.stringify(r.failures) : 0, r.p50, r.p99, r.max, what]);
+  results[name] = { ...r, what };
+  console.log(`${name}: ${JSON.stringify(r)} — ${what}`);
+};
+try {
+  const first = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1);
+  console.log(`built ${first.docs} documents into ${first.index} in ${first.seconds.toFixed(1)} s`);
+  const srv = await serveChild({ FAHRAS_ENGINE: 'opensearch', FAHRAS_OPENSEARCH_URL: cluster.urls.join(','), FAHRAS_OPENSEARCH_INDEX: 'bench', FAHRAS_CACHE_SIZE: '0' });
+  try {
+    row('baseline (no failure)', await runLoad({ base: srv.url, paths, connections, durationMs: Math.min(duration, 20_000) }), 'the same load with nothing happening');
+
+    let killedAt = 0;
+    const kill = await runLoad({
+      base: srv.url,
+      paths,
+      connections,
+      durationMs: duration,
+      events: [{ atMs: duration / 3, run: async () => ((killedAt = performance.now()), await cluster.killNode(1)) }],
+    });
+    row('kill -9 of a data node', kill, `node-1 killed ${(duration / 3000).toFixed(0)} s in`);
+    const t0 = performance.now();
+    await cluster.restartNode(1);
+    const green = (performance.now() - t0) / 1000;
+    results.greenAfterRestartSeconds = green;
+    results.killToRestartSeconds = (t0 - killedAt) / 1000;
+    row('after the restart', await runLoad({ base: srv.url, paths, connections, durationMs: 10_000 }), `node-1 restarted, green again in ${green.toFixed(1)} s`);
+
+    let rebuild: Awaited<ReturnType<typeof buildIntoCluster>> | undefined;
+    const moved = await runLoad({
+      base: srv.url,
+      paths,
+      connections,
+      durationMs: duration,
+      events: [{ atMs: 5000, run: async () => (rebuild = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1)) }],
+    });
+    row('rebuild + alias move', moved, `rebuilt in ${rebuild?.seconds.toFixed(1)} s, alias moved to ${rebuild?.index}; ${first.index} kept for rollback`);
+
+    let last: Awaited<ReturnType<typeof buildIntoCluster>> | undefined;
+    const moved2 = await runLoad({
+      base: srv.url,
+      paths,
+      connections,
+      durationMs: duration,
+      events: [{ atMs: 5000, run: async () => (last = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1, ['--keep', '0'])) }],
+    });
+    const gone = await Promise.all([first.index, rebuild!.index].map(async (i) => !(await client.indices.exists({ index: i })).body));
+    row('rebuild --keep 0', moved2, `rebuilt in ${last?.seconds.toFixed(1)} s; earlier indices gone: ${gone.every(Boolean)}`);
+    results.oldIndicesGone = gone.every(Boolean);
+  } finally {
+    await srv.stop();
+  }
+} finally {
+  await client.close();
+  await cluster.stop();
+}
+console.log('\n' + table(rows));
+const file = join(OUT, `opensearch-failover-${scale}x.json`);
+writeFileSync(file, JSON.stringify({ scale, duration, connections, heap, results }, null, 1));
+console.log(`wrote ${file}`);
