@@ -17,8 +17,9 @@ export interface ClusterBuild {
   index: string;
   primaryBytes: number;
   totalBytes: number;
-  /** The word list's store (primaries). */
+  /** The word list's store: primaries, and with replicas. */
   lexiconBytes: number;
+  lexiconTotalBytes: number;
   command: string;
 }
 
@@ -49,6 +50,7 @@ export async function buildIntoCluster(urls: string[], alias: string, input: str
       primaryBytes: docsStats.primaries.store.size_in_bytes,
       totalBytes: docsStats.total.store.size_in_bytes,
       lexiconBytes: lexStats.primaries.store.size_in_bytes,
+      lexiconTotalBytes: lexStats.total.store.size_in_bytes,
       command: `node dist/cli/main.js ${args.slice(1).join(' ')}`,
     };
   } finally {

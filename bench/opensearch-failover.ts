@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUT, arg, ensureDirs, header, scaleArg, table } from './common.js';
 import { corpusFor } from './corpus.js';
-import { benchCluster, buildIntoCluster, serveChild } from './opensearch-common.js';
+import { benchCluster, buildIntoCluster, serveChild, type ClusterBuild } from './opensearch-common.js';
 import { makeQueryLog } from './querylog.js';
 import { runLoad, type LoadResult } from '../tests/opensearch/load.js';
 
@@ -64,26 +64,17 @@ try {
     results.killToRestartSeconds = (t0 - killedAt) / 1000;
     row('after the restart', await runLoad({ base: srv.url, paths, connections, durationMs: 10_000 }), `node-1 restarted, green again in ${green.toFixed(1)} s`);
 
-    let rebuild: Awaited<ReturnType<typeof buildIntoCluster>> | undefined;
-    const moved = await runLoad({
-      base: srv.url,
-      paths,
-      connections,
-      durationMs: duration,
-      events: [{ atMs: 5000, run: async () => (rebuild = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1)) }],
-    });
-    row('rebuild + alias move', moved, `rebuilt in ${rebuild?.seconds.toFixed(1)} s, alias moved to ${rebuild?.index}; ${first.index} kept for rollback`);
-
-    let last: Awaited<ReturnType<typeof buildIntoCluster>> | undefined;
-    const moved2 = await runLoad({
-      base: srv.url,
-      paths,
-      connections,
-      durationMs: duration,
-      events: [{ atMs: 5000, run: async () => (last = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1, ['--keep', '0'])) }],
-    });
-    const gone = await Promise.all([first.index, rebuild!.index].map(async (i) => !(await client.indices.exists({ index: i })).body));
-    row('rebuild --keep 0', moved2, `rebuilt in ${last?.seconds.toFixed(1)} s; earlier indices gone: ${gone.every(Boolean)}`);
+    /** A load of `duration` with a full rebuild started 5 s in. */
+    const rebuildUnderLoad = async (extra: string[]) => {
+      let built: ClusterBuild | undefined;
+      const load = await runLoad({ base: srv.url, paths, connections, durationMs: duration, events: [{ atMs: 5000, run: async () => (built = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1, extra)) }] });
+      return { load, built: built! };
+    };
+    const second = await rebuildUnderLoad([]);
+    row('rebuild + alias move', second.load, `rebuilt in ${second.built.seconds.toFixed(1)} s, alias moved to ${second.built.index}; ${first.index} kept for rollback`);
+    const third = await rebuildUnderLoad(['--keep', '0']);
+    const gone = await Promise.all([first.index, second.built.index].map(async (i) => !(await client.indices.exists({ index: i })).body));
+    row('rebuild --keep 0', third.load, `rebuilt in ${third.built.seconds.toFixed(1)} s; earlier indices gone: ${gone.every(Boolean)}`);
     results.oldIndicesGone = gone.every(Boolean);
   } finally {
     await srv.stop();

@@ -83,7 +83,8 @@ export async function runIndex(opts: IndexCommandOptions, command?: Command): Pr
         onRejected: (x) => r.print(`refused by the cluster: "${x.id}": ${x.reason}`),
       });
       r.done();
-      const kept = s.previous.length ? `; ${s.previous.join(', ')} kept for rollback` : '';
+      const rollback = s.previous.filter((i) => !s.removed.includes(i));
+      const kept = rollback.length ? `; ${rollback.join(', ')} kept for rollback` : '';
       const removed = s.removed.length ? `; removed ${s.removed.join(', ')}` : '';
       process.stdout.write(
         `indexed ${s.documents} documents into ${s.alias} → ${s.index} (${s.skipped} skipped, ${s.rejected} refused by the cluster, ${s.stemTerms} terms, ${s.normTerms} word forms, ${s.seconds.toFixed(1)} s${kept}${removed})\n`,

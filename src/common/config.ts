@@ -20,19 +20,7 @@ import {
 } from './defaults.js';
 import { FahrasError } from './errors.js';
 
-export {
-  DEFAULT_INDEX,
-  DEFAULT_OPENSEARCH_INDEX,
-  DEFAULT_SETTINGS,
-  ENGINE_KINDS,
-  LOG_LEVELS,
-  type EngineKind,
-  type EngineOptions,
-  type LogLevel,
-  type OpenSearchSettings,
-  type ServerOptions,
-  type ServerSettings,
-} from './defaults.js';
+export * from './defaults.js';
 
 /** A whole-number variable; `what` completes "must be a whole number …". */
 function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER) {

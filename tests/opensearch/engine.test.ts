@@ -40,6 +40,31 @@ afterAll(async () => {
   await fx?.cleanup();
 });
 
+interface EnginePair {
+  local: LocalEngine;
+  os: OpenSearchEngine;
+  settings: OpenSearchSettings;
+  close(): Promise<void>;
+}
+
+/** The same documents in a local index and in a fresh alias of the run's cluster, and a started engine on each. */
+async function enginePair(name: string, docs: Record<string, unknown>[]): Promise<EnginePair> {
+  const dir = mkdtempSync(join(tmpdir(), `fahras-os-${name}-`));
+  const input = writeJsonl(dir, name, docs);
+  const settings = clusterSettings(name);
+  await Promise.all([buildIndex({ input, out: join(dir, 'index') }), buildOpenSearchIndex({ input, opensearch: settings, replicas: 0 })]);
+  const pair = { local: new LocalEngine(join(dir, 'index'), { watch: false, pollMs: 0 }), os: new OpenSearchEngine(settings), settings };
+  await Promise.all([pair.local.start(), pair.os.start()]);
+  return {
+    ...pair,
+    close: async () => {
+      await Promise.all([pair.local.close(), pair.os.close()]);
+      await dropAlias(settings);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A hit without its score: engines rank with their own BM25 arithmetic, so scores differ while the rest is the same. */
 const shown = (r: SearchResult) => new Map(r.hits.map((h) => [h.id, JSON.stringify({ ...h, score: 0 })]));
 
@@ -136,27 +161,16 @@ describe('documents the cluster could not take as they are', () => {
     { id: 'a/b?c#d %2F', title: 'رموز في المعرف', text: 'معرف فيه شرطة مائلة وعلامة استفهام' },
     { id: 'ligature', title: 'الصلاة على النبي', text: 'قال النبي ﷺ إن الدين يسر' },
   ];
-  let dir: string;
-  let settings: OpenSearchSettings;
+  let pair: EnginePair;
   let l: LocalEngine;
   let o: OpenSearchEngine;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fahras-os-ids-'));
-    const input = writeJsonl(dir, 'odd', docs);
-    settings = clusterSettings('odd');
-    await Promise.all([buildIndex({ input, out: join(dir, 'index') }), buildOpenSearchIndex({ input, opensearch: settings, replicas: 0 })]);
-    l = new LocalEngine(join(dir, 'index'), { watch: false, pollMs: 0 });
-    o = new OpenSearchEngine(settings);
-    await Promise.all([l.start(), o.start()]);
+    pair = await enginePair('odd', docs);
+    ({ local: l, os: o } = pair);
   });
 
-  afterAll(async () => {
-    await l?.close();
-    await o?.close();
-    if (settings) await dropAlias(settings);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => pair?.close());
 
   it('finds and returns them by their own ids', async () => {
     for (const d of docs) expect(await o.getDocument(d.id), d.id.slice(0, 20)).toEqual({ ...d, metadata: {} });
@@ -182,8 +196,7 @@ describe('documents the cluster could not take as they are', () => {
 });
 
 describe('writes', () => {
-  let dir: string;
-  let settings: OpenSearchSettings;
+  let pair: EnginePair;
   let l: LocalEngine;
   let o: OpenSearchEngine;
   const base = [
@@ -192,21 +205,11 @@ describe('writes', () => {
   ];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fahras-os-writes-'));
-    const input = writeJsonl(dir, 'base', base);
-    settings = clusterSettings('writes');
-    await Promise.all([buildIndex({ input, out: join(dir, 'index') }), buildOpenSearchIndex({ input, opensearch: settings, replicas: 0 })]);
-    l = new LocalEngine(join(dir, 'index'), { watch: false, pollMs: 0 });
-    o = new OpenSearchEngine(settings);
-    await Promise.all([l.start(), o.start()]);
+    pair = await enginePair('writes', base);
+    ({ local: l, os: o } = pair);
   });
 
-  afterAll(async () => {
-    await l?.close();
-    await o?.close();
-    if (settings) await dropAlias(settings);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => pair?.close());
 
   it('tells each batch\'s outcome as the local engine does, and the next search sees the write', async () => {
     const batches = [
@@ -241,7 +244,7 @@ describe('writes', () => {
   });
 
   it('answers a write the cluster refuses with a clear error and changes nothing', async () => {
-    const index = (await aliasTargets(client, settings.index))[0];
+    const index = (await aliasTargets(client, pair.settings.index))[0];
     await client.indices.putSettings({ index, body: { index: { blocks: { write: true } } } });
     try {
       const e = await o.write([[{ op: 'put', doc: { id: 'w5', title: 'ممنوع', text: 'لن يكتب هذا', metadata: {} } }, { op: 'delete', id: 'w1' }]]).catch((x: unknown) => x);

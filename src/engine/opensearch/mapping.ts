@@ -88,6 +88,8 @@ export function documentsIndexBody(meta: BuildMeta, replicas: number): Record<st
       // Filled in bulk first; made searchable, and replicated, once complete.
       refresh_interval: '-1',
       max_result_window: LIBRARY_MAX_OFFSET + LIBRARY_MAX_HITS,
+      // Stored documents (and, until merges drop it, the source with its analysis kept for recovery) are most of the index: DEFLATE halves it.
+      codec: 'best_compression',
       analysis: {
         tokenizer: { fahras_terms: { type: 'whitespace', max_token_length: 1_048_576 } },
         filter: {
