@@ -1,8 +1,10 @@
 /**
  * Failover and rebuilds under load, the long form of tests/opensearch/failover.test.ts: fahras
  * (`fahras serve` in a child, result cache off so every request reaches the cluster) on three
- * nodes, three primaries and one replica each, holding the 1× corpus; 20 connections rotating the
- * fixed query log (bench/querylog.ts) for --duration s (default 60):
+ * nodes, three primaries and one replica each, holding the first --docs articles of the 1× corpus
+ * (default 10,000, so that a full rebuild ends inside the run on this shared 2-core machine);
+ * 20 connections rotating the fixed query log (bench/querylog.ts) for --duration s (default 60,
+ * longer when a rebuild is still running, and 10 s past its end):
  *
  *  1. `kill -9` of node 1 a third of the way in; after the run the node is restarted and the time
  *     to green measured, then a short run checks fahras still serves;
@@ -12,25 +14,41 @@
  *
  * Every request's status is counted (0 = no answer); p50 / p99 / max of all requests.
  *
- *   npm run build && npx tsx bench/opensearch-failover.ts [--scale 1] [--duration 60] [--heap 1g]
+ *   npm run build && npx tsx bench/opensearch-failover.ts [--docs 10000] [--duration 60] [--heap 1g]
  */
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { OUT, arg, ensureDirs, header, scaleArg, table } from './common.js';
-import { corpusFor } from './corpus.js';
+import { OUT, TMP, arg, ensureDirs, header, table } from './common.js';
+import { CORPUS_1X, jsonLines } from './corpus.js';
 import { benchCluster, buildIntoCluster, serveChild, type ClusterBuild } from './opensearch-common.js';
 import { makeQueryLog } from './querylog.js';
 import { runLoad, type LoadResult } from '../tests/opensearch/load.js';
 
+/** The first `n` records of the 1× corpus, as a file. */
+async function slice(n: number): Promise<string> {
+  const out = join(TMP, `snn-first-${n}.jsonl`);
+  const w = createWriteStream(out);
+  let count = 0;
+  for await (const line of jsonLines(CORPUS_1X)) {
+    if (!line.trim()) continue;
+    if (!w.write(line + '\n')) await once(w, 'drain');
+    if (++count === n) break;
+  }
+  w.end();
+  await once(w, 'finish');
+  return out;
+}
+
 ensureDirs();
-const scale = scaleArg();
+const docs = Number(arg('docs', '10000'));
 const duration = Number(arg('duration', '60')) * 1000;
 const heap = arg('heap', '1g')!;
 const connections = 20;
-header(`Failover under load: 3 nodes, 3 primaries × 2 copies, ${scale}×, ${connections} connections, ${duration / 1000} s runs, result cache off`);
+header(`Failover under load: 3 nodes, 3 primaries × 2 copies, ${docs} articles, ${connections} connections, ${duration / 1000} s runs, result cache off`);
 
-const input = await corpusFor(scale);
-const { queries } = await makeQueryLog(scale);
+const input = await slice(docs);
+const { queries } = await makeQueryLog(1);
 const paths = queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=10`);
 const cluster = await benchCluster(3, heap);
 const client = cluster.client();
@@ -67,7 +85,7 @@ try {
     /** A load of `duration` with a full rebuild started 5 s in. */
     const rebuildUnderLoad = async (extra: string[]) => {
       let built: ClusterBuild | undefined;
-      const load = await runLoad({ base: srv.url, paths, connections, durationMs: duration, events: [{ atMs: 5000, run: async () => (built = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1, extra)) }] });
+      const load = await runLoad({ base: srv.url, paths, connections, durationMs: duration, afterEventsMs: 10_000, events: [{ atMs: 5000, run: async () => (built = await buildIntoCluster(cluster.urls, 'bench', input, 3, 1, extra)) }] });
       return { load, built: built! };
     };
     const second = await rebuildUnderLoad([]);
@@ -84,6 +102,6 @@ try {
   await cluster.stop();
 }
 console.log('\n' + table(rows));
-const file = join(OUT, `opensearch-failover-${scale}x.json`);
-writeFileSync(file, JSON.stringify({ scale, duration, connections, heap, results }, null, 1));
+const file = join(OUT, 'opensearch-failover.json');
+writeFileSync(file, JSON.stringify({ docs, duration, connections, heap, results }, null, 1));
 console.log(`wrote ${file}`);

@@ -64,7 +64,9 @@ export async function runIndex(opts: IndexCommandOptions, command?: Command): Pr
   const { engine, opensearch } = resolveEngineSettings(parseEngineFlags(opts));
   if (engine === 'opensearch' && command?.getOptionValueSource('out') === 'cli') throw new FahrasError('--out names a local index folder; with --engine opensearch the index is --opensearch-index', 'usage');
   if (engine === 'local') {
-    for (const flag of ['shards', 'replicas'] as const) if (opts[flag] !== undefined) throw new FahrasError(`--${flag} applies to --engine opensearch only`, 'usage');
+    for (const flag of ['shards', 'replicas', 'keep'] as const) {
+      if (opts[flag] !== undefined && (flag !== 'keep' || command?.getOptionValueSource('keep') === 'cli')) throw new FahrasError(`--${flag} applies to --engine opensearch only`, 'usage');
+    }
   }
   let totalBytes = 0;
   for (const f of await listInputFiles(opts.input)) totalBytes += statSync(f).size;

@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('three nodes, three primaries, one replica', () => {
   it('answers every request while a data node is killed with SIGKILL, and keeps serving once it is back and the cluster is green', async () => {
     expect((await client.cluster.health({})).body).toMatchObject({ status: 'green', number_of_nodes: 3 });
-    const r = await runLoad({ base: srv.url, paths: PATHS, connections: CONNECTIONS, durationMs: LOAD_MS, events: [{ atMs: 3000, run: () => cluster.killNode(1) }] });
+    const r = await runLoad({ base: srv.url, paths: PATHS, connections: CONNECTIONS, durationMs: LOAD_MS, events: [{ atMs: 3000, run: () => cluster.killNode(1) }], afterEventsMs: 3000 });
     report('kill -9 of node-1', r);
     expect(r.failures).toEqual({});
     expect(r.requests).toBeGreaterThan(100);
@@ -103,6 +103,7 @@ describe('three nodes, three primaries, one replica', () => {
           },
         },
       ],
+      afterEventsMs: 2000,
     });
     report('two rebuilds', r);
     expect(r.failures).toEqual({});

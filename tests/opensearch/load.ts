@@ -1,6 +1,7 @@
 /**
  * A search load for failover tests and benchmarks: `connections` clients, each sending its next
- * request as soon as the last is answered, for `durationMs`, rotating over `paths`. Every answer
+ * request as soon as the last is answered, for `durationMs` (and as long as a scheduled event
+ * runs), rotating over `paths`. Every answer
  * is counted by status (a connection error counts as status 0); latencies give p50 and p99.
  * Events (a node killed, a build started) can be scheduled at times into the run.
  */
@@ -23,8 +24,9 @@ export interface LoadOptions {
   paths: readonly string[];
   connections: number;
   durationMs: number;
-  /** Things to do at given times into the run (ms); the run waits for them before it ends. */
+  /** Things to do at given times into the run (ms); the load goes on until they are done, and `afterEventsMs` more. */
   events?: { atMs: number; run: () => Promise<unknown> }[];
+  afterEventsMs?: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -36,10 +38,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   const t0 = performance.now();
-  const end = t0 + o.durationMs;
+  let end = t0 + o.durationMs;
+  let pending = o.events?.length ?? 0;
   let next = 0;
   const client = async () => {
-    while (performance.now() < end) {
+    while (pending > 0 || performance.now() < end) {
       const path = o.paths[next++ % o.paths.length];
       const s = performance.now();
       let status: number;
@@ -56,7 +59,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
   const events = (o.events ?? []).map(async (e) => {
     await new Promise((r) => setTimeout(r, e.atMs));
-    return e.run();
+    try {
+      return await e.run();
+    } finally {
+      if (--pending === 0) end = Math.max(end, performance.now() + (o.afterEventsMs ?? 0));
+    }
   });
   await Promise.all([...Array.from({ length: o.connections }, client), ...events]);
   const seconds = (performance.now() - t0) / 1000;
