@@ -124,7 +124,13 @@ export function documentsIndexBody(meta: BuildMeta, replicas: number): Record<st
 /** Settings and mappings of a word-list index: one document per surface form. */
 export function lexiconIndexBody(replicas: number): Record<string, unknown> {
   return {
-    settings: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: '-1' },
+    settings: {
+      number_of_shards: 1,
+      number_of_replicas: replicas,
+      refresh_interval: '-1',
+      // Kept in the order completions are asked for (most frequent first), so a prefix shared by many forms stops at the first ones it meets.
+      sort: { field: ['df', 'norm'], order: ['desc', 'asc'] },
+    },
     mappings: {
       dynamic: 'strict',
       properties: {

@@ -58,7 +58,9 @@ export class WordList {
     return this.hits({
       size: limit,
       query: { bool: { filter: [{ prefix: { norm: prefix } }, { range: { df: { gt: 0 } } }] } },
+      // The list's own order (mapping.ts): without a total to count, the search ends after `limit` forms.
       sort: [{ df: 'desc' }, { norm: 'asc' }],
+      track_total_hits: false,
       _source: ['norm', 'display', 'df'],
     });
   }
