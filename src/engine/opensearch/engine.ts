@@ -46,6 +46,12 @@ function elapsed(t0: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Failures of a read whose index a build has just removed (it moved the alias, then deleted the
+ * build before it): the index gone, or gone between a search's query and fetch phases.
+ */
+const INDEX_REMOVED = new Set(['index_not_found_exception', 'search_context_missing_exception']);
+
 /** Failures the cluster gives for a query with more clauses than it allows: the query's fault, not the cluster's. */
 const TOO_MANY_CLAUSES = /too_many_clauses|too_many_nested_clauses|maxClauseCount/i;
 
@@ -108,7 +114,7 @@ export class OpenSearchEngine implements SearchEngine {
       try {
         return await fn(live);
       } catch (e) {
-        if (errorTypeOf(e) === 'index_not_found_exception' && !moved) {
+        if (INDEX_REMOVED.has(errorTypeOf(e) ?? '') && !moved) {
           // A build moved the alias and removed the index we were reading: look again.
           moved = true;
           await this.watch.check();
