@@ -1,18 +1,22 @@
-import { SingleBar, Presets } from 'cli-progress';
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseEngineFlags, resolveEngineSettings, type EngineKind } from '../common/config.js';
+import { parseEngineFlags, resolveEngineSettings, type EngineKind, type OpenSearchSettings } from '../common/config.js';
 import { FahrasError } from '../common/errors.js';
-import { buildIndex, type BuildProgress } from '../index/build.js';
+import { buildIndex, type BuildSummary } from '../index/build.js';
 import { buildOpenSearchIndex } from '../engine/opensearch/indexing.js';
-import { formatProblem, listInputFiles, type LoadProblem } from '../ingest/load.js';
-import { CLI_MAX_REPORTED_PROBLEMS } from '../common/limits.js';
+import { inputBytes, LoadProgress, mb } from './progress.js';
+import { runUpdate } from './update-command.js';
 
 export interface IndexCommandOptions {
   input: string;
   out: string;
   strict: boolean;
   quiet: boolean;
+  /** Add and replace documents in the index at `out` instead of building it anew. */
+  update: boolean;
+  /** With --update: documents per commit. */
+  batch?: number;
+  /** Seconds to wait for another process writing the index. */
+  wait?: number;
   engine?: EngineKind;
   opensearchUrl?: string;
   opensearchIndex?: string;
@@ -21,84 +25,63 @@ export interface IndexCommandOptions {
   keep: number;
 }
 
-function mb(n: number): string {
-  return `${(n / 1e6).toFixed(1)} MB`;
+/** Flags that belong to one engine only, refused with the other. */
+function checkFlags(opts: IndexCommandOptions, engine: EngineKind, command?: Command): void {
+  const given = (flag: string) => command?.getOptionValueSource(flag) === 'cli';
+  if (engine === 'opensearch') {
+    if (given('out')) throw new FahrasError('--out names a local index folder; with --engine opensearch the index is --opensearch-index', 'usage');
+    if (opts.update) throw new FahrasError('--update adds to a local index; on an OpenSearch cluster send documents to a server\'s write API (PUT /api/documents/:id, POST /api/documents) or rebuild', 'usage');
+    return;
+  }
+  for (const flag of ['shards', 'replicas', 'keep'] as const) {
+    if (opts[flag] !== undefined && (flag !== 'keep' || given('keep'))) throw new FahrasError(`--${flag} applies to --engine opensearch only`, 'usage');
+  }
 }
 
-/** The progress bar on a terminal (or a line every 10,000 documents), and the first problems printed one by one. */
-function reporter(opts: IndexCommandOptions, totalBytes: number) {
-  const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
-  const bar = tty ? new SingleBar({ format: 'indexing [{bar}] {percentage}% | {docs} documents | {skipped} skipped | {eta_formatted} left', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
-  bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
-  let lastLog = 0;
-  let reported = 0;
-  let last: BuildProgress = { documents: 0, skipped: 0, bytesRead: 0 };
-  const print = (line: string) => {
-    // The first problems are printed; the rest are counted in the summary.
-    if (opts.quiet || ++reported > CLI_MAX_REPORTED_PROBLEMS) return;
-    bar?.stop();
-    process.stderr.write(`${line}\n`);
-    if (reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped or refused records are only counted)\n');
-    bar?.start(Math.max(totalBytes, 1), Math.min(last.bytesRead, totalBytes), { docs: last.documents, skipped: last.skipped });
-  };
-  return {
-    problem: (p: LoadProblem) => print(`skipped ${formatProblem(p)}`),
-    print,
-    progress: (p: BuildProgress) => {
-      last = p;
-      if (bar) bar.update(Math.min(p.bytesRead, totalBytes), { docs: p.documents, skipped: p.skipped });
-      else if (!opts.quiet && p.documents - lastLog >= 10_000) {
-        lastLog = p.documents;
-        process.stderr.write(`indexed ${p.documents} documents (${mb(p.bytesRead)} of ${mb(totalBytes)} read)\n`);
-      }
-    },
-    done: () => {
-      bar?.update(totalBytes);
-      bar?.stop();
-    },
-    stop: () => bar?.stop(),
-  };
+/** A full build into the cluster: a new physical index, then the alias moved to it. */
+async function buildIntoCluster(opts: IndexCommandOptions, opensearch: OpenSearchSettings, progress: LoadProgress): Promise<void> {
+  const s = await buildOpenSearchIndex({
+    input: opts.input,
+    opensearch,
+    strict: opts.strict,
+    shards: opts.shards,
+    replicas: opts.replicas,
+    keep: opts.keep,
+    onProblem: progress.onProblem,
+    onProgress: progress.onProgress,
+    onRejected: (x) => progress.report(`refused by the cluster: "${x.id}": ${x.reason}`),
+  });
+  progress.finish();
+  const rollback = s.previous.filter((i) => !s.removed.includes(i));
+  const kept = rollback.length ? `; ${rollback.join(', ')} kept for rollback` : '';
+  const removed = s.removed.length ? `; removed ${s.removed.join(', ')}` : '';
+  process.stdout.write(
+    `indexed ${s.documents} documents into ${s.alias} → ${s.index} (${s.skipped} skipped, ${s.rejected} refused by the cluster, ${s.stemTerms} terms, ${s.normTerms} word forms, ${s.seconds.toFixed(1)} s${kept}${removed})\n`,
+  );
 }
 
 export async function runIndex(opts: IndexCommandOptions, command?: Command): Promise<void> {
   const { engine, opensearch } = resolveEngineSettings(parseEngineFlags(opts));
-  if (engine === 'opensearch' && command?.getOptionValueSource('out') === 'cli') throw new FahrasError('--out names a local index folder; with --engine opensearch the index is --opensearch-index', 'usage');
-  if (engine === 'local') {
-    for (const flag of ['shards', 'replicas', 'keep'] as const) {
-      if (opts[flag] !== undefined && (flag !== 'keep' || command?.getOptionValueSource('keep') === 'cli')) throw new FahrasError(`--${flag} applies to --engine opensearch only`, 'usage');
-    }
-  }
-  let totalBytes = 0;
-  for (const f of await listInputFiles(opts.input)) totalBytes += statSync(f).size;
-  const r = reporter(opts, totalBytes);
+  checkFlags(opts, engine, command);
+  if (opts.update) return runUpdate(opts);
+  if (opts.batch !== undefined) throw new FahrasError('--batch goes with --update (a build commits all its documents at once)', 'usage');
+  const progress = new LoadProgress(await inputBytes(opts.input), opts.quiet, 'indexing', 'indexed');
+  let summary: BuildSummary;
   try {
-    if (opensearch) {
-      const s = await buildOpenSearchIndex({
-        input: opts.input,
-        opensearch,
-        strict: opts.strict,
-        shards: opts.shards,
-        replicas: opts.replicas,
-        keep: opts.keep,
-        onProblem: r.problem,
-        onProgress: r.progress,
-        onRejected: (x) => r.print(`refused by the cluster: "${x.id}": ${x.reason}`),
-      });
-      r.done();
-      const rollback = s.previous.filter((i) => !s.removed.includes(i));
-      const kept = rollback.length ? `; ${rollback.join(', ')} kept for rollback` : '';
-      const removed = s.removed.length ? `; removed ${s.removed.join(', ')}` : '';
-      process.stdout.write(
-        `indexed ${s.documents} documents into ${s.alias} → ${s.index} (${s.skipped} skipped, ${s.rejected} refused by the cluster, ${s.stemTerms} terms, ${s.normTerms} word forms, ${s.seconds.toFixed(1)} s${kept}${removed})\n`,
-      );
-      return;
-    }
-    const summary = await buildIndex({ input: opts.input, out: opts.out, strict: opts.strict, onProblem: r.problem, onProgress: r.progress });
-    r.done();
-    process.stdout.write(
-      `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
-    );
+    if (opensearch) return await buildIntoCluster(opts, opensearch, progress);
+    summary = await buildIndex({
+      input: opts.input,
+      out: opts.out,
+      strict: opts.strict,
+      lockWaitMs: opts.wait === undefined ? undefined : opts.wait * 1000,
+      onProblem: progress.onProblem,
+      onProgress: progress.onProgress,
+    });
+    progress.finish();
   } finally {
-    r.stop();
+    progress.stop();
   }
+  process.stdout.write(
+    `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
+  );
 }

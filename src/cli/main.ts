@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * The `fahras` command: index, search, eval, serve, start.
+ * The `fahras` command: index (or update), delete, compact, search, eval, serve, start.
  * Exit codes: 0 success, 1 the work failed (bad index, unreadable input…), 2 usage error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
 import { DEFAULT_INDEX } from '../common/defaults.js';
-import { CLI_MAX_HITS, CLI_MAX_OFFSET } from '../common/limits.js';
+import { CLI_MAX_HITS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
 const runIndex = async (...a: Parameters<typeof import('./index-command.js').runIndex>) => (await import('./index-command.js')).runIndex(...a);
 const runSearch = async (...a: Parameters<typeof import('./search-command.js').runSearch>) => (await import('./search-command.js')).runSearch(...a);
 const runEval = async (...a: Parameters<typeof import('./eval-command.js').runEval>) => (await import('./eval-command.js')).runEval(...a);
 const runServe = async (...a: Parameters<typeof import('./serve-command.js').runServe>) => (await import('./serve-command.js')).runServe(...a);
+const runDelete = async (...a: Parameters<typeof import('./delete-command.js').runDelete>) => (await import('./delete-command.js')).runDelete(...a);
+const runCompact = async (...a: Parameters<typeof import('./compact-command.js').runCompact>) => (await import('./compact-command.js')).runCompact(...a);
 const runStart = async (...a: Parameters<typeof import('./serve-command.js').runStart>) => (await import('./serve-command.js')).runStart(...a);
 
 function integer(min: number, max: number) {
@@ -33,6 +35,9 @@ function withEngine(c: Command): Command {
     .option('--opensearch-index <name>', 'the alias of the index in the cluster (env FAHRAS_OPENSEARCH_INDEX, default fahras)');
 }
 
+/** --wait: how long a command that writes an index waits for another process writing it. */
+const waitOption = () => new Option('--wait <seconds>', 'how long to wait for another process writing the index').argParser(integer(0, 3600)).default(10);
+
 export function program(): Command {
   const p = new Command('fahras')
     .description('Arabic full-text search: build an index from documents, search it, serve it over HTTP.')
@@ -44,16 +49,34 @@ export function program(): Command {
   withEngine(
     p
       .command('index')
-      .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz): a local folder, or a new index in an OpenSearch cluster and its alias moved to it.')
+      .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz): a local folder, or a new index in an OpenSearch cluster and its alias moved to it; with --update, add and replace documents in an existing local index.')
       .option('-i, --input <path>', 'folder or file of documents', 'seeds')
       .option('-o, --out <dir>', 'index folder to write (replaced atomically; local engine)', DEFAULT_INDEX)
       .option('--strict', 'stop at the first bad document instead of skipping it', false)
-      .option('-q, --quiet', 'print only the summary', false),
+      .option('-q, --quiet', 'print only the summary', false)
+      .option('--update', 'add the documents to the index at --out, replacing those with the same id; nothing else changes', false)
+      .option('--batch <n>', `with --update: documents committed at a time (default ${UPDATE_BATCH_DOCUMENTS})`, integer(1, 1_000_000))
+      .addOption(waitOption()),
   )
     .option('--shards <n>', 'primary shards of the new index (opensearch)', integer(1, 1024))
     .option('--replicas <n>', 'replicas of each shard (opensearch; default 1 on a cluster of two data nodes or more, else 0)', integer(0, 16))
     .option('--keep <n>', 'earlier builds kept for rollback (opensearch)', integer(0, 100), 1)
     .action(runIndex);
+
+  p.command('delete')
+    .description('Delete documents by id from an index; ids it does not hold are counted as not found.')
+    .argument('[ids...]', 'ids of the documents to delete')
+    .option('--index <dir>', 'index folder', DEFAULT_INDEX)
+    .option('--ids-file <file>', 'also delete the ids of this file, one a line (- reads standard input)')
+    .option('-q, --quiet', 'print only the summary', false)
+    .addOption(waitOption())
+    .action(runDelete);
+
+  p.command('compact')
+    .description('Merge every segment of an index into one and drop its deleted documents (answers stay the same).')
+    .option('--index <dir>', 'index folder', DEFAULT_INDEX)
+    .addOption(waitOption())
+    .action(runCompact);
 
   withEngine(p.command('search'))
     .description('Search an index: one query from the command line, or a whole query file into a TREC run file.')

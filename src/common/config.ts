@@ -19,6 +19,7 @@ import {
   type ServerSettings,
 } from './defaults.js';
 import { FahrasError } from './errors.js';
+import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH } from './limits.js';
 
 export * from './defaults.js';
 
@@ -89,6 +90,20 @@ function trustProxyFrom(v: string): boolean | number | string {
   return v; // e.g. "loopback", "10.0.0.0/8"
 }
 
+/**
+ * The admin token: long enough to be a secret, and sendable in a header
+ * (visible ASCII, no spaces). Its value is never repeated in a message.
+ */
+const adminToken = z.string().regex(new RegExp(`^[\\x21-\\x7e]{${ADMIN_TOKEN_MIN_LENGTH},${ADMIN_TOKEN_MAX_LENGTH}}$`), {
+  error: (iss) =>
+    `FAHRAS_ADMIN_TOKEN must be ${ADMIN_TOKEN_MIN_LENGTH} to ${ADMIN_TOKEN_MAX_LENGTH} letters, digits or punctuation without spaces (it has ${String(iss.input).length} characters; its value is not shown); make one with \`openssl rand -hex 32\``,
+});
+
+/** FAHRAS_MERGE_FACTOR: 0 (merges only by `fahras compact`) or 2 segments and more. */
+const mergeFactor = wholeNumber('FAHRAS_MERGE_FACTOR', 'of segments from 2 to 1000, or 0 (merge only by `fahras compact`)', 1000).refine((n) => n !== 1, {
+  error: 'FAHRAS_MERGE_FACTOR must be a whole number of segments from 2 to 1000, or 0 (merge only by `fahras compact`), not "1"',
+});
+
 /** Every environment variable fahras reads, and what it becomes. */
 const environment = z.object({
   PORT: wholeNumber('PORT', 'from 0 to 65535', 65_535).optional(),
@@ -113,6 +128,8 @@ const environment = z.object({
   FAHRAS_OPENSEARCH_CHECK_MS: wholeNumber('FAHRAS_OPENSEARCH_CHECK_MS', 'of milliseconds from 100 to 600000', 600_000)
     .refine((n) => n >= 100, { error: (iss) => `FAHRAS_OPENSEARCH_CHECK_MS must be a whole number of milliseconds from 100 to 600000, not ${JSON.stringify(String(iss.input))}` })
     .optional(),
+  FAHRAS_ADMIN_TOKEN: adminToken.optional(),
+  FAHRAS_MERGE_FACTOR: mergeFactor.optional(),
 });
 
 export type Environment = z.output<typeof environment>;
@@ -192,6 +209,8 @@ export function resolveServerSettings(options: ServerOptions = {}, env: NodeJS.P
     trustProxy: e.FAHRAS_TRUST_PROXY,
     reloadPollMs: e.FAHRAS_RELOAD_POLL_MS,
     cacheSize: e.FAHRAS_CACHE_SIZE,
+    adminToken: e.FAHRAS_ADMIN_TOKEN,
+    mergeFactor: e.FAHRAS_MERGE_FACTOR,
   };
   const settings: ServerSettings = { ...DEFAULT_SETTINGS };
   const { engine: _engine, opensearch: _opensearch, ...rest } = options;

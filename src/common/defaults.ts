@@ -4,6 +4,7 @@
  * without loading the validation library (zod alone takes a tenth of a second
  * or more to load).
  */
+import { WRITE_LOCK_WAIT_MS } from './limits.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -61,6 +62,12 @@ export interface ServerSettings {
   engine: EngineKind;
   /** The cluster, with `engine: 'opensearch'`. */
   opensearch?: OpenSearchSettings;
+  /** The bearer token of the write routes (PUT/DELETE /api/documents/:id, POST /api/documents); unset = no write routes. Env FAHRAS_ADMIN_TOKEN. */
+  adminToken: string | undefined;
+  /** Adjacent segments of one size class merged after writes once there are this many; 0 = only `fahras compact` merges. Env FAHRAS_MERGE_FACTOR. */
+  mergeFactor: number;
+  /** How long a write waits for another process writing the index before it is refused (503), ms. */
+  writeLockWaitMs: number;
 }
 
 /** Options given explicitly; anything left out comes from the environment or the defaults. */
@@ -73,6 +80,8 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_INDEX = 'index-data';
+/** FAHRAS_MERGE_FACTOR unless set: ten segments of one size class become one. */
+export const DEFAULT_MERGE_FACTOR = 10;
 
 export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   index: DEFAULT_INDEX,
@@ -88,4 +97,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   shutdownTimeoutMs: 10_000,
   cacheSize: 1000,
   engine: 'local',
+  adminToken: undefined,
+  mergeFactor: DEFAULT_MERGE_FACTOR,
+  writeLockWaitMs: WRITE_LOCK_WAIT_MS,
 };

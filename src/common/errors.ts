@@ -25,6 +25,12 @@ export const ERROR_KINDS = {
   invalid_parameter: { exitCode: EXIT_USAGE, status: 400, code: 'invalid_parameter', shown: true },
   /** A request body larger than the server accepts. */
   too_large: { exitCode: EXIT_USAGE, status: 413, code: 'payload_too_large', shown: true },
+  /** A request body in a format the route does not read (a batch that is not NDJSON, a compressed body). */
+  unsupported_type: { exitCode: EXIT_FAILURE, status: 415, code: 'unsupported_media_type', shown: true },
+  /** A route that needs the admin token was called without one. */
+  unauthorized: { exitCode: EXIT_FAILURE, status: 401, code: 'unauthorized', shown: true },
+  /** A route that needs the admin token was called with a wrong one. */
+  forbidden: { exitCode: EXIT_FAILURE, status: 403, code: 'forbidden', shown: true },
   /** More requests than the rate limit allows. */
   rate_limited: { exitCode: EXIT_FAILURE, status: 429, code: 'rate_limited', shown: true },
   /** No such document or route. */
@@ -33,6 +39,8 @@ export const ERROR_KINDS = {
   invalid_input: { exitCode: EXIT_FAILURE, status: 400, code: 'bad_request', shown: true },
   /** The index is not loaded yet. */
   unavailable: { exitCode: EXIT_FAILURE, status: 503, code: 'not_ready', shown: true },
+  /** Another process is writing the index (a build, an update, a compaction) and did not finish within the wait; nothing was written. */
+  busy: { exitCode: EXIT_FAILURE, status: 503, code: 'busy', shown: true },
   /** The index is missing, damaged, or written by another version of fahras. */
   bad_index: { exitCode: EXIT_FAILURE, status: 500, code: 'internal', shown: false },
   /** The operating system refused: disk full, permission denied, no such file, address in use. */

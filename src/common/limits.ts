@@ -89,3 +89,37 @@ export const OPENSEARCH_BULK_CONCURRENCY = 3;
 export const OPENSEARCH_FUZZY_CANDIDATES = 256;
 /** Prefix lookups (expansions and suggestions) remembered per version of the data. */
 export const OPENSEARCH_PREFIX_CACHE_ENTRIES = 2_000;
+
+// ---- writes (live updates) ----
+
+/**
+ * Bytes of one document sent to PUT /api/documents/:id: the size of one JSON
+ * record the loader reads (DOCUMENT_LIMITS.recordBytes in src/ingest/document.ts).
+ */
+export const WRITE_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+/** Bytes of one NDJSON batch sent to POST /api/documents. */
+export const WRITE_MAX_BATCH_BYTES = 32 * 1024 * 1024;
+/** Lines (puts and deletes; blank lines not counted) of one NDJSON batch. */
+export const WRITE_MAX_BATCH_LINES = 1000;
+/**
+ * Operations waiting for their commit in a server: beyond this, a write is
+ * refused (503, busy) instead of queued, so a flood of writes cannot grow
+ * memory without bound.
+ */
+export const WRITE_MAX_QUEUED_OPERATIONS = 20_000;
+/** How long a write waits for another process's lock on the index folder before it is refused, ms. */
+export const WRITE_LOCK_WAIT_MS = 10_000;
+/** Problems of a refused batch spelled out in its error message (all are listed in `problems`). */
+export const WRITE_MAX_PROBLEMS_IN_MESSAGE = 10;
+/** Characters of the admin token at least (FAHRAS_ADMIN_TOKEN): shorter is guessable, not a secret. */
+export const ADMIN_TOKEN_MIN_LENGTH = 24;
+/** Characters of the admin token at most. */
+export const ADMIN_TOKEN_MAX_LENGTH = 512;
+/** Documents `fahras index --update` commits at a time (--batch), so memory stays bounded whatever the input's size. */
+export const UPDATE_BATCH_DOCUMENTS = 2000;
+/** Characters of title and text one `--update` commit holds at most, whatever its document count. */
+export const UPDATE_BATCH_CHARACTERS = 32 * 1024 * 1024;
+/** Ids `fahras delete` commits at a time. */
+export const DELETE_BATCH_IDS = 100_000;
+/** Segments above this many documents (the base segment of a full build at news-archive scale) are merged only by `fahras compact`. */
+export const MERGE_MAX_DOCUMENTS = 50_000;

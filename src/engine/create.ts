@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EngineKind, OpenSearchSettings } from '../common/defaults.js';
 import { FahrasError } from '../common/errors.js';
 import type { SearchEngine } from './engine.js';
+import { MERGE_MAX_DOCUMENTS } from '../common/limits.js';
 import { LocalEngine } from './local.js';
 import { OpenSearchEngine } from './opensearch/engine.js';
 
@@ -17,6 +18,10 @@ export interface EngineSettings {
   watch?: boolean;
   closeDelayMs?: number;
   logger?: Logger;
+  /** Segments of one size class merged after writes once there are this many; 0: only `fahras compact`. */
+  mergeFactor?: number;
+  /** How long a write waits for another process writing the index, ms. */
+  writeLockWaitMs?: number;
 }
 
 export function createEngine(s: EngineSettings): SearchEngine {
@@ -24,7 +29,14 @@ export function createEngine(s: EngineSettings): SearchEngine {
     if (!s.opensearch) throw new FahrasError('the opensearch engine needs the address of the cluster: --opensearch-url URL[,URL…] or FAHRAS_OPENSEARCH_URL', 'usage');
     return new OpenSearchEngine(s.opensearch, { logger: s.logger });
   }
-  return new LocalEngine(s.index, { logger: s.logger, pollMs: s.reloadPollMs, watch: s.watch, closeDelayMs: s.closeDelayMs });
+  return new LocalEngine(s.index, {
+    logger: s.logger,
+    pollMs: s.reloadPollMs,
+    watch: s.watch,
+    closeDelayMs: s.closeDelayMs,
+    mergePolicy: s.mergeFactor === undefined ? undefined : { mergeFactor: s.mergeFactor, maxMergeDocuments: MERGE_MAX_DOCUMENTS },
+    lockWaitMs: s.writeLockWaitMs,
+  });
 }
 
 /** Where an engine's data lives, for messages: a folder, or an alias on a cluster (never credentials). */

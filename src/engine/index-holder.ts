@@ -28,10 +28,21 @@ export interface IndexHolderOptions {
   closeDelayMs?: number;
 }
 
+/** A reload asked for: answered by the first load that begins after it. */
+interface ReloadRequest {
+  /** Loads begun when it was asked. */
+  after: number;
+  force: boolean;
+  rethrow: boolean;
+  resolve: (swapped: boolean) => void;
+  reject: (e: unknown) => void;
+}
+
 export class IndexHolder {
   private now: Loaded | undefined;
-  private loading: Promise<boolean> | undefined;
-  private again = false;
+  private loading: Promise<void> | undefined;
+  private requests: ReloadRequest[] = [];
+  private loadsBegun = 0;
   private failed: string | undefined;
   private poller: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
@@ -113,29 +124,41 @@ export class IndexHolder {
   }
 
   /**
-   * Opens the index and swaps it in. `force` reloads even an unchanged
-   * generation (SIGHUP). Concurrent calls share one load, then run once more.
+   * Opens the index and swaps it in; resolves once a load that began after
+   * this call has ended, so what was committed before the call is live (a
+   * write's read-your-writes). `force` reloads even an unchanged generation
+   * (SIGHUP). Loads run one at a time; one answers every call made before it
+   * began, however many calls arrive meanwhile.
    */
-  async reload(force = true, rethrow = false): Promise<boolean> {
-    if (this.closed) return false;
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      try {
-        for (;;) {
-          this.again = false;
-          const ok = await this.loadOnce(force, rethrow);
-          if (!this.again || this.closed) return ok;
-        }
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    return this.loading;
+  reload(force = true, rethrow = false): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise<boolean>((resolve, reject) => {
+      this.requests.push({ after: this.loadsBegun, force, rethrow, resolve, reject });
+      this.loading ??= this.loadWhileAsked().finally(() => (this.loading = undefined));
+    });
   }
 
+  private async loadWhileAsked(): Promise<void> {
+    while (this.requests.length) {
+      const n = ++this.loadsBegun;
+      const asked = this.requests.filter((r) => r.after < n);
+      this.requests = this.requests.filter((r) => r.after >= n);
+      let swapped = false;
+      let failure: unknown;
+      try {
+        swapped = this.closed ? false : await this.loadOnce(asked.some((r) => r.force), asked.some((r) => r.rethrow));
+      } catch (e) {
+        failure = e;
+      }
+      for (const r of asked) {
+        if (failure === undefined) r.resolve(swapped);
+        else if (r.rethrow) r.reject(failure);
+        else r.resolve(false);
+      }
+    }
+  }
+
+  /** One load: throws (when asked to) or logs a generation that cannot be opened, and keeps the live one. */
   private async loadOnce(force: boolean, rethrow: boolean): Promise<boolean> {
     const before = currentName(this.dir);
     if (!force && before !== undefined && before === this.now?.generation) return false;
@@ -146,23 +169,16 @@ export class IndexHolder {
       searcher = await openIndex(this.dir, undefined, undefined, this.now?.searcher);
     } catch (e) {
       this.failed = before;
-      if (rethrow) throw e;
-      this.opts.logger?.error({ err: e, index: this.dir, generation: before }, 'new index failed to load; still serving the previous one');
-      return false;
-    }
-    const after = currentName(this.dir);
-    if (after !== before) {
-      // CURRENT moved while we were opening: we cannot tell which one we got; load again.
-      searcher.close();
-      this.again = true;
-      return false;
+      if (!rethrow) this.opts.logger?.error({ err: e, index: this.dir, generation: before }, 'new index failed to load; still serving the previous one');
+      throw e;
     }
     if (this.closed) {
       searcher.close();
       return false;
     }
+    // The generation opened is known, whatever CURRENT says by now (it only moves forward): it goes live.
     const old = this.now;
-    this.now = { searcher, generation: after ?? '', loadedAt: new Date() };
+    this.now = { searcher, generation: searcher.index.generation, loadedAt: new Date() };
     this.failed = undefined;
     if (old) {
       this.reloads++;

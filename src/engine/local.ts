@@ -4,18 +4,22 @@
  * writes go through an IndexWriter, one commit at a time: writes that arrive
  * while a commit runs are committed together in the next one (each batch
  * still whole or not at all), and a write is answered only once its
- * generation is live here, so the next search sees it. Segments are merged
- * after commits, by the writer's policy, between writes.
+ * generation is live here, so the next search sees it. After commits,
+ * segments are merged by the writer's policy in the background: a merge
+ * writes its segment while writes go on, and commits between two of them.
  */
 import type { Logger } from 'pino';
-import { IndexWriter, type MergePolicy } from '../index/writer.js';
+import { FahrasError } from '../common/errors.js';
+import { WRITE_MAX_QUEUED_OPERATIONS } from '../common/limits.js';
+import { IndexBusyError } from '../index/lock.js';
+import { DEFAULT_MERGE_POLICY, IndexWriter, WriterStopped, type MergePolicy } from '../index/writer.js';
 import type { HighlightedDocument, Searcher } from '../search/searcher.js';
 import type { SearchOptions, SearchResult, StoredDocument, Suggestion } from '../search/types.js';
 import type { EngineStats, EngineStatus, SearchEngine, WriteOp, WriteResult } from './engine.js';
 import { IndexHolder, type IndexHolderOptions } from './index-holder.js';
 
 export interface LocalEngineOptions extends IndexHolderOptions {
-  /** The writer's merge policy (live updates). */
+  /** The writer's merge policy (live updates); a merge factor below 2: no merges but by `fahras compact`. */
   mergePolicy?: MergePolicy;
   /** How long a write waits for another process's lock on the folder, ms. */
   lockWaitMs?: number;
@@ -23,19 +27,24 @@ export interface LocalEngineOptions extends IndexHolderOptions {
 
 interface PendingWrite {
   batches: readonly (readonly WriteOp[])[];
+  operations: number;
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
 }
 
-/** Documents written between two yields to the event loop while a segment is written. */
-const WRITE_YIELD_EVERY = 16;
+/** Documents a merge reads from its segments between two yields to the event loop. */
+const MERGE_YIELD_EVERY = 64;
 
 export class LocalEngine implements SearchEngine {
   readonly kind = 'local' as const;
   readonly holder: IndexHolder;
   private writer: IndexWriter | undefined;
   private queue: PendingWrite[] = [];
+  /** Operations of the writes in `queue`. */
+  private queued = 0;
   private draining: Promise<void> | undefined;
+  private merging: Promise<void> | undefined;
+  private closing = false;
   private lastWrite: string | undefined;
 
   constructor(
@@ -92,26 +101,50 @@ export class LocalEngine implements SearchEngine {
       segments: m.segments.length,
       deleted: m.deleted,
       lastWrite: this.lastWrite ?? m.writtenAt,
+      merging: this.isMerging,
     };
   }
 
   write(batches: readonly (readonly WriteOp[])[]): Promise<WriteResult> {
+    const operations = batches.reduce((a, b) => a + b.length, 0);
+    if (this.closing) return Promise.reject(new FahrasError('The server is shutting down; nothing was written.', 'unavailable'));
+    if (this.queued + operations > WRITE_MAX_QUEUED_OPERATIONS) {
+      return Promise.reject(new FahrasError(`Too many writes are waiting to be committed (at most ${WRITE_MAX_QUEUED_OPERATIONS.toLocaleString('en')} operations); nothing was written. Try again shortly.`, 'busy'));
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ batches, resolve, reject });
-      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+      this.queue.push({ batches, operations, resolve, reject });
+      this.queued += operations;
+      this.startDraining();
     });
   }
 
-  /** Commits the queued writes, all that wait at each turn together, then merges if the policy asks. */
+  private startDraining(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // A write queued after the drain's last look, before this: it must not wait for the next one.
+      if (this.queue.length) this.startDraining();
+    });
+  }
+
+  private get writerOf(): IndexWriter {
+    // The writer reads the live Searcher's segments instead of holding a second copy of the index.
+    // Segments are analysed and written on worker threads: searches keep this one. Reading a merge's
+    // documents (here) gives way to them between batches.
+    this.writer ??= new IndexWriter(this.dir, { policy: this.options.mergePolicy, lockWaitMs: this.options.lockWaitMs, yieldEvery: MERGE_YIELD_EVERY, shared: () => this.holder.searcher?.index, stageInWorker: true });
+    return this.writer;
+  }
+
+  /** Commits the queued writes, all that wait at each turn together; then merges in the background if the policy asks. */
   private async drain(): Promise<void> {
-    this.writer ??= new IndexWriter(this.dir, { policy: this.options.mergePolicy, lockWaitMs: this.options.lockWaitMs, yieldEvery: WRITE_YIELD_EVERY });
     while (this.queue.length) {
       const group = this.queue;
       this.queue = [];
+      this.queued -= group.reduce((a, w) => a + w.operations, 0);
       try {
-        const { outcomes, commit } = await this.writer.write(group.flatMap((w) => w.batches));
+        const { outcomes, commit } = await this.writerOf.write(group.flatMap((w) => w.batches));
         // Answered only once the new generation is the one searches use.
-        await this.holder.reload(true);
+        await this.holder.reload(false, true);
         this.lastWrite = commit.writtenAt;
         let at = 0;
         for (const w of group) {
@@ -119,28 +152,44 @@ export class LocalEngine implements SearchEngine {
           at += w.batches.length;
         }
       } catch (e) {
-        for (const w of group) w.reject(e);
+        // The other writer's pid, host and folder are for the log, not for the client.
+        const err = e instanceof IndexBusyError ? new FahrasError(`The index is being written by another process (${e.purpose}); nothing was written. Try again when it has finished.`, 'busy', { cause: e }) : e;
+        for (const w of group) w.reject(err);
         continue;
       }
-      if (this.queue.length === 0) await this.mergeQuietly();
+      this.mergeInBackground();
     }
   }
 
-  /** A merge between writes; a failed one leaves the index as it was and is only logged. */
-  private async mergeQuietly(): Promise<void> {
+  private mergeInBackground(): void {
+    if (this.merging || this.closing || (this.options.mergePolicy ?? DEFAULT_MERGE_POLICY).mergeFactor < 2) return;
+    this.merging = this.mergeWhileNeeded().finally(() => (this.merging = undefined));
+  }
+
+  /** Merges until the policy asks for nothing more; a failed merge leaves the index as it was and is only logged. */
+  private async mergeWhileNeeded(): Promise<void> {
     try {
-      if (await this.writer!.merge()) await this.holder.reload(true);
+      while (!this.closing && (await this.writerOf.merge())) await this.holder.reload(false, true);
     } catch (e) {
-      this.options.logger?.warn({ err: e }, 'merging segments failed; the index is unchanged');
+      if (!(e instanceof WriterStopped)) this.options.logger?.warn({ err: e }, 'merging segments failed; the index is unchanged');
     }
+  }
+
+  /** Whether a merge is being written or committed now. */
+  get isMerging(): boolean {
+    return this.merging !== undefined;
   }
 
   async reload(): Promise<void> {
     await this.holder.reload(true);
   }
 
+  /** Finishes the writes already accepted (their clients wait), drops a merge under way, closes the index. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.draining?.catch(() => undefined);
+    this.writer?.stop();
+    await this.merging;
     this.writer?.close();
     this.holder.close();
   }

@@ -33,6 +33,8 @@ export interface BuildOptions {
   out: string;
   strict?: boolean;
   analyzer?: Analyzer;
+  /** How long to wait for another process writing the index, ms. */
+  lockWaitMs?: number;
   onProgress?: (p: BuildProgress) => void;
   onProblem?: (p: LoadProblem) => void;
 }
@@ -52,7 +54,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const t0 = performance.now();
   const analyzer = options.analyzer ?? new Analyzer();
   mkdirSync(options.out, { recursive: true });
-  const lock = await IndexLock.acquire(options.out, 'a build');
+  const lock = await IndexLock.acquire(options.out, 'a build', options.lockWaitMs);
   try {
     const { tmpDir, generation } = newGenerationDir(options.out);
     try {

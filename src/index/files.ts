@@ -1,6 +1,6 @@
 /** Index files written in chunks while hashed, then synced to disk. */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { FileRecord } from './format.js';
@@ -57,4 +57,24 @@ export function writeWhole(dir: string, name: string, data: Uint8Array | string)
   const f = new HashedFile(join(dir, name));
   f.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   return f.close();
+}
+
+/**
+ * Makes `to` another name of the finished file `from` (a hard link: files of
+ * an index are never changed once written), or a copy where the file system
+ * cannot link.
+ */
+export function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return;
+    copyFileSync(from, to);
+    const fd = openSync(to, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }

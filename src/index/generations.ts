@@ -1,5 +1,5 @@
 /**
- * Generations of an index folder. A build writes `.tmp-<generation>-<pid>`,
+ * Generations of an index folder. A writer writes `.tmp-<generation>-<pid>`,
  * renames it to `<generation>` when complete, and then points CURRENT at it by
  * writing `CURRENT.tmp-<pid>` and renaming it over CURRENT — an atomic step.
  * Whatever moment a build dies at, CURRENT names a whole generation.
@@ -35,33 +35,58 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes temporary folders left by builds that died. */
+/**
+ * Temporary folders this process is writing now. A writer may run several at
+ * once (a merge's segment while updates commit), and a folder named with this
+ * process's id that is not among them was left by a dead process whose id
+ * this one reuses.
+ */
+const ours = new Set<string>();
+
+/** Removes temporary folders left by writers that died. */
 export function removeStaleTemporaries(out: string): void {
   for (const name of readdirSync(out)) {
-    if (!name.startsWith(TMP_PREFIX)) continue;
+    if (!name.startsWith(TMP_PREFIX) || ours.has(join(out, name))) continue;
     const pid = Number(name.split('-').pop());
     if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
     rmSync(join(out, name), { recursive: true, force: true });
   }
 }
 
-export function newGenerationDir(out: string): { tmpDir: string; generation: string } {
-  removeStaleTemporaries(out);
-  const stamp = new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').replace('Z', '');
-  const generation = `${GEN_PREFIX}${stamp}-${Math.random().toString(36).slice(2, 8)}`;
-  const tmpDir = join(out, `${TMP_PREFIX}${generation}-${process.pid}`);
-  mkdirSync(tmpDir, { recursive: true });
-  return { tmpDir, generation };
+function stamp(): string {
+  return `${new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').replace('Z', '')}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+function makeTemporary(out: string, name: string): string {
+  const dir = join(out, `${TMP_PREFIX}${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  ours.add(dir);
+  return dir;
+}
+
+export function newGenerationDir(out: string): { tmpDir: string; generation: string } {
+  removeStaleTemporaries(out);
+  const generation = `${GEN_PREFIX}${stamp()}`;
+  return { tmpDir: makeTemporary(out, generation), generation };
+}
+
+/** A temporary folder of the index for files written ahead of a commit (`what` names it); removed by discardGeneration. */
+export function newTemporaryDir(out: string, what: string): string {
+  removeStaleTemporaries(out);
+  return makeTemporary(out, `${what}-${stamp()}`);
+}
+
+/** Removes a temporary folder (a generation that will not be committed, or staged files once linked). */
 export function discardGeneration(tmpDir: string): void {
   rmSync(tmpDir, { recursive: true, force: true });
+  ours.delete(tmpDir);
 }
 
 /** Publishes a finished generation and removes the ones it replaces. */
 export function commitGeneration(out: string, tmpDir: string, generation: string): void {
   fsyncDir(tmpDir);
   renameSync(tmpDir, join(out, generation));
+  ours.delete(tmpDir);
   const tmpCurrent = join(out, `${CURRENT_FILE}.tmp-${process.pid}`);
   writeFileSync(tmpCurrent, generation + '\n');
   const fd = openSync(tmpCurrent, 'r+');
@@ -69,13 +94,33 @@ export function commitGeneration(out: string, tmpDir: string, generation: string
   closeSync(fd);
   renameSync(tmpCurrent, join(out, CURRENT_FILE));
   fsyncDir(out);
+  removeReplaced(out, generation);
+}
+
+/**
+ * Removes the generations other than `live` and the CURRENT.tmp files of dead
+ * writers. Only a writer holding the folder's lock may: another writer may be
+ * between publishing its generation folder and swapping CURRENT.
+ */
+function removeReplaced(out: string, live: string): void {
   for (const name of readdirSync(out)) {
-    if (name.startsWith(GEN_PREFIX) && name !== generation) rmSync(join(out, name), { recursive: true, force: true });
+    if (name.startsWith(GEN_PREFIX) && name !== live) rmSync(join(out, name), { recursive: true, force: true });
     if (name.startsWith(`${CURRENT_FILE}.tmp-`) && name !== `${CURRENT_FILE}.tmp-${process.pid}`) {
       const pid = Number(name.split('-').pop());
       if (!alive(pid)) rmSync(join(out, name), { force: true });
     }
   }
+}
+
+/**
+ * What a writer killed at any moment may leave — temporary folders, a
+ * generation published without its predecessor removed — removed by the next
+ * one, holding the lock, before it writes.
+ */
+export function removeLeftovers(out: string): void {
+  removeStaleTemporaries(out);
+  const live = readCurrent(out);
+  if (live.kind === 'ok') removeReplaced(out, live.name);
 }
 
 export type Current = { kind: 'none' } | { kind: 'invalid'; name: string } | { kind: 'ok'; name: string; dir: string };

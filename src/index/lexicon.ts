@@ -13,8 +13,18 @@ export type Offsets = Float64Array | Uint32Array;
 /** Lexicons above this size leave forms seen in one document out of fuzzy lookups (typos themselves, mostly). */
 export const FUZZY_ALL_BELOW = 50_000;
 
+/**
+ * Lexicons below this size are looked up through a hash map built on first
+ * use. An index written by updates has many small segments, and every term
+ * of a query is looked up in each: a hash lookup (the term's hash computed
+ * once for all of them) costs a fraction of a binary search over strings.
+ * A build's large lexicons keep the binary search, and their memory.
+ */
+const HASHED_BELOW = 100_000;
+
 export class Lexicon {
   private fuzzyMap: SearchableMap<number> | undefined;
+  private ids: Map<string, number> | undefined;
 
   constructor(
     /** Sorted by UTF-16 code units. */
@@ -33,6 +43,10 @@ export class Lexicon {
 
   /** The id of `term`, or -1. */
   id(term: string): number {
+    if (this.terms.length < HASHED_BELOW) {
+      this.ids ??= new Map(this.terms.map((t, i) => [t, i]));
+      return this.ids.get(term) ?? -1;
+    }
     const { terms } = this;
     let lo = 0;
     let hi = terms.length - 1;

@@ -3,15 +3,21 @@
  * process that holds it (host and pid). A lock whose process is gone (killed,
  * crashed) is taken over; a live holder is waited for up to a limit, then the
  * second writer is refused with a message naming the holder and what it does.
- * Builds, updates, deletions and merges — from the CLI or a running server —
- * all take it for the time of their write.
+ * A full build takes it for its whole run; updates, deletions and merges —
+ * from the CLI or a running server — write their new segment first and take
+ * it only for their commit.
+ *
+ * MERGE-LOCK, the same kind of file, is held by the one process merging
+ * segments (from its choice of segments to its commit), so that two merges
+ * never rewrite the same documents.
  */
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { IndexError } from './errors.js';
+import { basename, dirname, join } from 'node:path';
+import { FahrasError } from '../common/errors.js';
 
 export const LOCK_FILE = 'LOCK';
+export const MERGE_LOCK_FILE = 'MERGE-LOCK';
 
 interface Holder {
   pid: number;
@@ -22,8 +28,17 @@ interface Holder {
 }
 
 /** The index is being written by another process, and stayed so for as long as we could wait. */
-export class IndexBusyError extends IndexError {
+export class IndexBusyError extends FahrasError {
   override name = 'IndexBusyError';
+  override readonly kind = 'busy';
+
+  constructor(
+    message: string,
+    /** What the other writer does: "a build", "an update"…, or "a writer starting". */
+    readonly purpose: string,
+  ) {
+    super(message);
+  }
 }
 
 function alive(pid: number): boolean {
@@ -46,6 +61,31 @@ function ageMs(path: string): number {
   }
 }
 
+/**
+ * Removes a lock file judged stale, unless another writer replaced it
+ * meanwhile: it is renamed aside first (only one process can), and put back
+ * when what was renamed is not the stale holder's file.
+ */
+function removeStale(path: string, stale: Holder | undefined): void {
+  // A temporary's name (generations.ts): if this process dies here, the next writer removes it.
+  const aside = join(dirname(path), `.tmp-stale-${basename(path)}-${process.pid}`);
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // gone already: another writer took it over first
+  }
+  const found = readHolder(aside);
+  if (found && (!stale || found.pid !== stale.pid || found.since !== stale.since)) {
+    try {
+      renameSync(aside, path);
+      return;
+    } catch {
+      // the rename back failed: fall through and remove it
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
 function readHolder(path: string): Holder | undefined {
   try {
     const h = JSON.parse(readFileSync(path, 'utf8')) as Holder;
@@ -61,11 +101,11 @@ export class IndexLock {
   private constructor(private readonly path: string) {}
 
   /**
-   * Takes the lock of index folder `dir` for `purpose`, waiting up to `waitMs`
-   * for another writer to finish. Throws IndexBusyError when it does not.
+   * Takes the lock `file` of index folder `dir` for `purpose`, waiting up to
+   * `waitMs` for another writer to finish. Throws IndexBusyError when it does not.
    */
-  static async acquire(dir: string, purpose: string, waitMs = 10_000): Promise<IndexLock> {
-    const path = join(dir, LOCK_FILE);
+  static async acquire(dir: string, purpose: string, waitMs = 10_000, file = LOCK_FILE): Promise<IndexLock> {
+    const path = join(dir, file);
     const me: Holder = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
     const deadline = Date.now() + waitMs;
     for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
@@ -82,15 +122,15 @@ export class IndexLock {
       const holder = readHolder(path);
       // Stale: left by a process of this host that is gone, or never filled in by its writer (which fills it at once).
       if (holder ? holder.host === me.host && !alive(holder.pid) : ageMs(path) > UNFILLED_MS) {
-        rmSync(path, { force: true });
+        removeStale(path, holder);
         continue;
       }
       const who = holder ? `${holder.purpose}, pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'a writer starting';
       if (holder && holder.pid === process.pid && holder.host === me.host) {
-        throw new IndexBusyError(`index at ${dir} is already being written by this process (${holder.purpose})`);
+        throw new IndexBusyError(`index at ${dir} is already being written by this process (${holder.purpose})`, holder.purpose);
       }
       if (Date.now() >= deadline) {
-        throw new IndexBusyError(`index at ${dir} is being written by another process (${who}); try again when it has finished`);
+        throw new IndexBusyError(`index at ${dir} is being written by another process (${who}); try again when it has finished`, holder?.purpose ?? 'a writer starting');
       }
       await new Promise((r) => setTimeout(r, delay));
     }

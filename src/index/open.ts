@@ -16,6 +16,7 @@ import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import type { Document } from '../ingest/document.js';
 import { IndexError, REBUILD } from './errors.js';
 import { FORMAT_VERSION, type Manifest, type SegmentEntry } from './format.js';
+import { currentName } from './generations.js';
 import { readManifest, verifyManifest } from './manifest.js';
 import type { PositionReader } from './positions.js';
 import type { PostingCursor } from './postings.js';
@@ -125,6 +126,7 @@ export class IndexReader {
   readonly avgTextLength: number;
   private readonly bases: Int32Array;
   private distinctStems: number | undefined;
+  private refs = 1;
 
   constructor(
     readonly dir: string,
@@ -305,8 +307,15 @@ export class IndexReader {
     return this.distinctStems;
   }
 
+  /** Another user of this index (a writer keeping it to reuse its segments): each closes it once. */
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  /** Releases this user's hold; the last one releases the segments. */
   close(): void {
-    for (const s of this.segments) s.reader.release();
+    if (this.refs > 0 && --this.refs === 0) for (const s of this.segments) s.reader.release();
   }
 }
 
@@ -322,7 +331,27 @@ export interface OpenOptions {
   previous?: IndexReader;
 }
 
+/** Times an open starts again because a writer replaced the generation it was reading. */
+const OPEN_RETRIES = 3;
+
+/**
+ * Opens the live generation of index folder `dir`. A writer that commits
+ * while the index is being opened removes the generation being read: the
+ * open then starts again on the new one, so a reader never fails for it.
+ */
 export async function openIndexReader(dir: string, options: OpenOptions | Analyzer = {}): Promise<IndexReader> {
+  for (let attempt = 0; ; attempt++) {
+    const before = currentName(dir);
+    try {
+      return await openGeneration(dir, options);
+    } catch (e) {
+      if (attempt < OPEN_RETRIES && e instanceof IndexError && currentName(dir) !== before) continue;
+      throw e;
+    }
+  }
+}
+
+async function openGeneration(dir: string, options: OpenOptions | Analyzer): Promise<IndexReader> {
   const { analyzer = new Analyzer(), previous } = options instanceof Analyzer ? { analyzer: options } : options;
   const { genDir, manifest } = readManifest(dir);
   if (manifest.format !== FORMAT_VERSION) {

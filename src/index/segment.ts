@@ -6,8 +6,8 @@
  * generation that holds the segment: `retain`/`release` count its users and
  * the last release closes the store.
  */
-import { webcrypto } from 'node:crypto';
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { createHash, webcrypto } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Document } from '../ingest/document.js';
@@ -20,6 +20,9 @@ import { PostingCursor } from './postings.js';
 import { StoreReader } from './store.js';
 
 export type Namespace = 'stems' | 'norms' | 'roots';
+
+/** Files smaller than this are read and checked synchronously (about a millisecond); larger ones off the thread. */
+const READ_AT_ONCE_BELOW = 1 << 20;
 export const NAMESPACES: readonly Namespace[] = ['stems', 'norms', 'roots'];
 
 export class SegmentReader {
@@ -77,7 +80,9 @@ export class SegmentReader {
     return this.store.read(doc);
   }
 
-  retain(): this {
+  /** Another user of this reader; undefined once it is closed (the caller opens the segment again). */
+  retain(): this | undefined {
+    if (this.refs === 0) return undefined;
     this.refs++;
     return this;
   }
@@ -97,14 +102,17 @@ export function identityOf(entry: SegmentEntry): string {
 /** Reads a file of the generation, checking its size and checksum; hashed off the main thread. */
 export async function readChecked(dir: string, genDir: string, name: string, expect: FileRecord | undefined): Promise<Buffer> {
   if (!expect || typeof expect.bytes !== 'number' || typeof expect.sha256 !== 'string') throw new IndexError(`index at ${dir} is incomplete: the manifest does not list ${name}; ${REBUILD}`);
+  // A small file (the segment of a write, a deletion bitmap) is read and hashed at once: a server
+  // loading the generation a write made would otherwise wait a turn of its busy event loop for each.
+  const small = expect.bytes < READ_AT_ONCE_BELOW;
   let buf: Buffer;
   try {
-    buf = await readFile(join(genDir, name));
+    buf = small ? readFileSync(join(genDir, name)) : await readFile(join(genDir, name));
   } catch {
     throw new IndexError(`index at ${dir} is incomplete: ${name} is missing or unreadable; ${REBUILD}`);
   }
   if (buf.length !== expect.bytes) throw new IndexError(`index at ${dir} is damaged: ${name} has ${buf.length} bytes, expected ${expect.bytes} (truncated?); ${REBUILD}`);
-  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', buf)).toString('hex');
+  const digest = small ? createHash('sha256').update(buf).digest('hex') : Buffer.from(await webcrypto.subtle.digest('SHA-256', buf)).toString('hex');
   if (digest !== expect.sha256) throw new IndexError(`index at ${dir} is damaged: ${name} does not match its checksum; ${REBUILD}`);
   return buf;
 }

@@ -19,11 +19,12 @@ import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './routes/static.js';
 import { statsRoutes } from './routes/stats.js';
 import { suggestRoutes } from './routes/suggest.js';
+import { writeRoutes } from './routes/writes.js';
 import { SearchService } from './search-service.js';
 
 export interface AppContext {
   engine: SearchEngine;
-  options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number };
+  options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number; adminToken?: string };
   logger: Logger;
 }
 
@@ -43,17 +44,19 @@ export function createApp(ctx: AppContext): Express {
   // After helmet, so this 400 carries the security headers too.
   app.use(rejectMalformedUrl);
   app.use(compression());
-  app.use(express.json({ limit: MAX_BODY_BYTES }));
   const guards = scriptGuards(options);
   app.use('/api', ...guards.api);
   app.use('/fragments', ...guards.fragments);
+  // The write routes (only with an admin token) read their own bodies, larger than this parser's limit: before it.
+  if (options.adminToken) writeRoutes(app, engine, options.adminToken);
+  app.use(express.json({ limit: MAX_BODY_BYTES }));
 
   const search = new SearchService(engine, options.cacheSize ?? 0);
   searchRoutes(app, search);
   suggestRoutes(app, search);
   documentRoutes(app, search);
   statsRoutes(app, search);
-  openApiRoutes(app);
+  openApiRoutes(app, { writes: Boolean(options.adminToken) });
   probeRoutes(app, search);
   pageRoutes(app, search);
   staticRoutes(app);

@@ -1,5 +1,6 @@
 /** OpenAPI 3.1 description of the service. tests/api/openapi.test.ts keeps it true to the routes. */
 import { ERROR_KINDS } from '../common/errors.js';
+import { writePaths, writeSchemas, writeSecuritySchemes } from './openapi-writes.js';
 import { API_MAX_HITS, API_MAX_OFFSET, DEFAULT_HIT_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS } from '../common/limits.js';
 
 const errorResponse = (description: string) => ({
@@ -31,7 +32,19 @@ const pageParameters = [
 
 const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 
-export function openApiDocument(version: string): Record<string, unknown> {
+/** The description of this server: its write routes only when it has them (`writes`). */
+export function openApiDocument(version: string, options: { writes?: boolean } = {}): Record<string, unknown> {
+  const doc = readDocument(version);
+  if (!options.writes) return doc;
+  const paths = doc.paths as Record<string, Record<string, unknown>>;
+  const components = doc.components as { schemas: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
+  for (const [path, ops] of Object.entries(writePaths)) paths[path] = { ...paths[path], ...ops };
+  Object.assign(components.schemas, writeSchemas);
+  components.securitySchemes = writeSecuritySchemes;
+  return doc;
+}
+
+function readDocument(version: string): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: {
@@ -180,6 +193,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
               properties: {
                 code: { type: 'string', enum: [...new Set(Object.values(ERROR_KINDS).map((k) => k.code))] },
                 message: { type: 'string' },
+                problems: {
+                  type: 'array',
+                  description: 'A refused write: every problem, with the line of the batch and the id it names.',
+                  items: { type: 'object', required: ['message'], properties: { line: { type: 'integer' }, id: { type: 'string' }, message: { type: 'string' } } },
+                },
               },
             },
           },
@@ -262,10 +280,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
             bytes: { type: 'integer', description: 'Index size: files of the generation (local), primary store (opensearch).' },
             generation: { type: 'string', description: 'What is served: the index generation (local) or the physical index behind the alias (opensearch).' },
             loadedAt: { type: 'string', format: 'date-time' },
-            reloads: { type: 'integer', description: 'Indexes swapped in since the server started (local).' },
-            segments: { type: 'integer', description: 'Segments (local) or primary shards (opensearch).' },
-            deleted: { type: 'integer', description: 'Deleted documents still held until a merge drops them.' },
-            lastWrite: { type: 'string', format: 'date-time' },
+            reloads: { type: 'integer', description: 'Indexes swapped in since the server started, each write making one (local index).' },
+            segments: { type: 'integer', description: 'Segments (local index) or primary shards (cluster) holding the documents: locally one after a build or a compaction, one more per write until merged.' },
+            deleted: { type: 'integer', description: 'Deleted or replaced documents still held by segments, until a merge (or `fahras compact`, locally) drops them.' },
+            lastWrite: { type: 'string', format: 'date-time', description: 'When the index last changed: a build, a write, a merge.' },
+            merging: { type: 'boolean', description: 'Whether segments are being merged in the background now (local index).' },
             alias: { type: 'string', description: 'opensearch: the alias searched (FAHRAS_OPENSEARCH_INDEX).' },
             cluster: {
               type: 'object',

@@ -41,7 +41,17 @@ export interface RunningServer {
 export async function createServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const o = resolveServerSettings(opts);
   const logger = pino({ level: o.logLevel, base: { service: 'fahras' } });
-  const engine = createEngine({ engine: o.engine, index: o.index, opensearch: o.opensearch, logger, reloadPollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs });
+  const engine = createEngine({
+    engine: o.engine,
+    index: o.index,
+    opensearch: o.opensearch,
+    logger,
+    reloadPollMs: o.reloadPollMs,
+    watch: o.watch,
+    closeDelayMs: o.closeDelayMs,
+    mergeFactor: o.mergeFactor,
+    writeLockWaitMs: o.writeLockWaitMs,
+  });
   const app = createApp({ engine, options: o, logger });
   const server = createHttpServer(app);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

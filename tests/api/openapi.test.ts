@@ -17,11 +17,12 @@ interface Param {
 
 let idx: TempIndex;
 let srv: RunningServer;
-let doc: { openapi: string; paths: Record<string, Record<string, { parameters?: Param[]; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+let doc: { openapi: string; paths: Record<string, Record<string, { parameters?: Param[]; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown>; securitySchemes?: Record<string, unknown> } };
 
 beforeAll(async () => {
   idx = await buildFixtureIndex();
-  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
+  // With the admin token, so that the write routes are there to be compared too.
+  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0, adminToken: 'openapi-test-token-0123456789abcdef' });
   const res = await fetch(`${srv.url}/api/openapi.json`);
   expect(res.status).toBe(200);
   doc = await res.json();
@@ -64,6 +65,20 @@ describe('OpenAPI document', () => {
     expect(documentedRoutes()).toEqual(routes);
   });
 
+  it('describes the write routes with their bearer scheme, and leaves them out when the server has none', async () => {
+    expect(doc.components.securitySchemes).toEqual({ adminToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+    expect(Object.keys(doc.paths['/api/documents/{id}']).sort()).toEqual(['delete', 'get', 'put']);
+    const plain = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
+    try {
+      const d = (await (await fetch(`${plain.url}/api/openapi.json`)).json()) as typeof doc;
+      expect(Object.keys(d.paths['/api/documents/{id}'])).toEqual(['get']);
+      expect(d.paths['/api/documents']).toBeUndefined();
+      expect(d.components.securitySchemes).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('documents every parameter the validators read, and no others', () => {
     const names = (path: string) => (doc.paths[path].get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
     expect(names('/api/search')).toEqual(Object.keys(searchParams.shape).sort());
@@ -75,6 +90,8 @@ describe('OpenAPI document', () => {
 
   it('answers every documented path with a documented status', async () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
+      // The write routes' answers are checked by tests/api/writes.test.ts.
+      if (!ops.get) continue;
       const required = (ops.get.parameters ?? []).filter((p) => p.in === 'query' && p.required);
       const qs = required.map((p) => `${p.name}=a`).join('&');
       const res = await fetch(`${srv.url}${pathFor(path)}${qs ? `?${qs}` : ''}`);
@@ -85,7 +102,7 @@ describe('OpenAPI document', () => {
   it('parameters behave as documented: required, bounds, enums, lengths, dates', async () => {
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
-      const params = (ops.get.parameters ?? []).filter((p) => p.in === 'query');
+      const params = (ops.get?.parameters ?? []).filter((p) => p.in === 'query');
       if (!params.length) continue;
       const base = params.filter((p) => p.required).map((p) => [p.name, 'a'] as [string, string]);
       const status = async (extra: [string, string][], drop?: string) => {

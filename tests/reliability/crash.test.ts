@@ -11,19 +11,15 @@
  * root) and dist/ (`npm run build`); skipped with a message without the corpus.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.js';
 import { openIndex } from '../../src/search/searcher.js';
 import { FIXTURE, generations, ROOT } from '../helpers/server.js';
-import { expectNoStack, fahras, MAIN, prng, requireBuilt } from './helpers.js';
+import { corpusLines, CORPUS, expectNoStack, fahras, HAVE_CORPUS, MAIN, prng, requireBuilt } from './helpers.js';
 
-const CORPUS = resolve(ROOT, '../shared/data/corpora/saudinewsnet.jsonl.gz');
-const HAVE_CORPUS = existsSync(CORPUS);
 if (!HAVE_CORPUS) console.warn(`crash test skipped: ${CORPUS} is absent (it holds the SaudiNewsNet articles the rebuild indexes)`);
 
 const KILLS = 20;
@@ -48,21 +44,6 @@ async function answers(index: string): Promise<Answers> {
   }
 }
 
-
-/** Lines [from, to) of the gzipped corpus. */
-async function corpusLines(from: number, to: number): Promise<string[]> {
-  const out: string[] = [];
-  const stream = createReadStream(CORPUS).pipe(createGunzip());
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of rl) {
-    if (n >= from) out.push(line);
-    if (++n >= to) break;
-  }
-  rl.close();
-  stream.destroy();
-  return out;
-}
 
 const current = (index: string) => readFileSync(join(index, 'CURRENT'), 'utf8').trim();
 const temporaries = (index: string) => readdirSync(index).filter((n) => n.startsWith('.tmp-') || n.startsWith('CURRENT.tmp-'));

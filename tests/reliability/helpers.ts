@@ -4,14 +4,35 @@
  * with a timeout, and assertions that nothing leaks a stack trace.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { parse, parseFragment } from 'parse5';
 import { expect } from 'vitest';
 import { ROOT, waitFor } from '../helpers/server.js';
 
 export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** SaudiNewsNet, shared beside the repository (never copied into it): suites that need real articles in numbers skip without it. */
+export const CORPUS = resolve(ROOT, '../shared/data/corpora/saudinewsnet.jsonl.gz');
+export const HAVE_CORPUS = existsSync(CORPUS);
+
+/** Lines [from, to) of the gzipped corpus. */
+export async function corpusLines(from: number, to: number): Promise<string[]> {
+  const out: string[] = [];
+  const stream = createReadStream(CORPUS).pipe(createGunzip());
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    if (n >= from) out.push(line);
+    if (++n >= to) break;
+  }
+  rl.close();
+  stream.destroy();
+  return out;
+}
 
 export function requireBuilt(): void {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);

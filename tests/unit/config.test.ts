@@ -56,6 +56,20 @@ describe('server settings', () => {
     expect(e.message).toBe(message);
   });
 
+  it('take the admin token and the merge factor, and refuse a token too short to be a secret without repeating it', () => {
+    const token = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
+    expect(resolveServerSettings({}, { FAHRAS_ADMIN_TOKEN: token, FAHRAS_MERGE_FACTOR: '0' })).toMatchObject({ adminToken: token, mergeFactor: 0 });
+    expect(resolveServerSettings({}, {})).toMatchObject({ adminToken: undefined, mergeFactor: 10 });
+    for (const bad of ['secret', 'x'.repeat(23), `${'y'.repeat(30)} z`, 'كلمة-سر-طويلة-بما-يكفي-للاختبار']) {
+      const e = refusal({ FAHRAS_ADMIN_TOKEN: bad });
+      expect(e.kind).toBe('usage');
+      expect(e.message).toMatch(/^FAHRAS_ADMIN_TOKEN must be 24 to 512 letters, digits or punctuation without spaces \(it has \d+ characters; its value is not shown\)/);
+      expect(e.message).not.toContain(bad);
+    }
+    expect(refusal({ FAHRAS_MERGE_FACTOR: '1' }).message).toBe('FAHRAS_MERGE_FACTOR must be a whole number of segments from 2 to 1000, or 0 (merge only by `fahras compact`), not "1"');
+    expect(refusal({ FAHRAS_MERGE_FACTOR: 'ten' }).message).toMatch(/^FAHRAS_MERGE_FACTOR must be a whole number of segments from 2 to 1000, or 0/);
+  });
+
   it('name every bad variable at once', () => {
     expect(refusal({ PORT: 'x', FAHRAS_CACHE_SIZE: 'y' }).message).toBe('PORT must be a whole number from 0 to 65535, not "x"; FAHRAS_CACHE_SIZE must be a whole number of search results (0 = off), not "y"');
   });

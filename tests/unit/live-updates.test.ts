@@ -1,6 +1,7 @@
 /**
  * Live updates against fresh builds: any sequence of batches of adds,
- * replacements and deletions, merges and compactions, on real Arabic
+ * replacements and deletions, merges and compactions (also merges that
+ * commit after writes made while they were written), on real Arabic
  * paragraphs, leaves an index that ranks every query exactly as a fresh
  * build of the final documents (in the order of their last write) does —
  * the same ids, scores to 1e-9, totals and source counts.
@@ -48,12 +49,16 @@ const QUERIES = [
   'في من على',
 ];
 
-type Step = { kind: 'batch'; ops: { put: boolean; id: number; paragraph: number }[] } | { kind: 'merge' } | { kind: 'compact' };
+type Op = { put: boolean; id: number; paragraph: number };
+/** A batch; a merge or a compaction; or one prepared, then batches written while it waits, then committed. */
+type Step = { kind: 'batch'; ops: Op[] } | { kind: 'merge' } | { kind: 'compact' } | { kind: 'overlap'; all: boolean; during: Op[][] };
 
+const ops = fc.array(fc.record({ put: fc.integer({ min: 0, max: 9 }).map((n) => n < 7), id: fc.nat(24), paragraph: fc.nat(PARAGRAPHS.length - 1) }), { minLength: 1, maxLength: 6 });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('batch' as const), ops: fc.array(fc.record({ put: fc.integer({ min: 0, max: 9 }).map((n) => n < 7), id: fc.nat(24), paragraph: fc.nat(PARAGRAPHS.length - 1) }), { minLength: 1, maxLength: 6 }) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('batch' as const), ops }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'merge' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('overlap' as const), all: fc.boolean(), during: fc.array(ops, { maxLength: 3 }) }) },
 );
 
 function doc(id: number, paragraph: number): Document {
@@ -87,7 +92,11 @@ function expectSameAnswers(got: unknown[], want: unknown[]): void {
 let run = 0;
 
 describe('live updates', () => {
-  it('rank exactly as a fresh build of the final documents, whatever the sequence of writes and merges', async () => {
+  // Segments staged on this thread (a command) and on worker threads (a server), alike.
+  it.each([
+    ['on this thread', false, 25],
+    ['on worker threads', true, 6],
+  ])('rank exactly as a fresh build of the final documents, whatever the sequence of writes and merges (segments written %s)', async (_how, stageInWorker, numRuns) => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
         const dir = join(root, `live-${run}`);
@@ -99,18 +108,25 @@ describe('live updates', () => {
         await buildIndex({ input, out: dir });
         // The model: documents in the order of their last write.
         const model = new Map<string, Document>(PARAGRAPHS.slice(0, 8).map((_, i) => [`d${i}`, doc(i, i)]));
-        const writer = new IndexWriter(dir, { policy: { mergeFactor: 3, maxMergeDocuments: 50 } });
+        const writer = new IndexWriter(dir, { policy: { mergeFactor: 3, maxMergeDocuments: 50 }, stageInWorker });
+        const apply = async (batch: Op[]) => {
+          const ops: WriteOp[] = batch.map((o) => (o.put ? { op: 'put', doc: doc(o.id, o.paragraph) } : { op: 'delete', id: `d${o.id}` }));
+          await writer.write([ops]);
+          for (const o of batch) {
+            model.delete(`d${o.id}`);
+            if (o.put) model.set(`d${o.id}`, doc(o.id, o.paragraph));
+          }
+        };
         try {
           for (const s of steps) {
             if (s.kind === 'merge') await writer.merge();
             else if (s.kind === 'compact') await writer.merge(true);
+            else if (s.kind === 'batch') await apply(s.ops);
             else {
-              const ops: WriteOp[] = s.ops.map((o) => (o.put ? { op: 'put', doc: doc(o.id, o.paragraph) } : { op: 'delete', id: `d${o.id}` }));
-              await writer.write([ops]);
-              for (const o of s.ops) {
-                model.delete(`d${o.id}`);
-                if (o.put) model.set(`d${o.id}`, doc(o.id, o.paragraph));
-              }
+              // The merge reads its segments now; the writes replace and delete some of their documents before it commits.
+              const pending = await writer.prepareMerge(s.all);
+              for (const batch of s.during) await apply(batch);
+              await pending?.commit();
             }
           }
         } finally {
@@ -136,7 +152,7 @@ describe('live updates', () => {
           rmSync(fresh, { recursive: true, force: true });
         }
       }),
-      { numRuns: 25 },
+      { numRuns },
     );
   });
 

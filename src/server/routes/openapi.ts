@@ -3,8 +3,8 @@ import type { Express } from 'express';
 import { openApiDocument } from '../openapi.js';
 import { VERSION } from '../paths.js';
 
-export function openApiRoutes(app: Express): void {
-  const doc = openApiDocument(VERSION);
+export function openApiRoutes(app: Express, options: { writes: boolean }): void {
+  const doc = openApiDocument(VERSION, options);
   app.get('/api/openapi.json', (_req, res) => {
     res.set('Cache-Control', 'no-cache');
     res.json(doc);
