@@ -13,7 +13,8 @@ import { loadavg } from 'node:os';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA = resolve(REPO, '../shared/data');
 export const OUT = join(REPO, 'bench', 'out');
-export const TMP = '/tmp/fahras-bench';
+/** Scratch space for the 4× corpus and the indexes; FAHRAS_BENCH_TMP moves it (one folder per worktree keeps concurrent runs apart). */
+export const TMP = process.env.FAHRAS_BENCH_TMP ? resolve(process.env.FAHRAS_BENCH_TMP) : '/tmp/fahras-bench';
 /**
  * The compiled fahras under test: REPO/dist, or FAHRAS_BENCH_DIST (e.g. a
  * snapshot of one commit made by bench/snapshot.ts, immune to concurrent edits).

@@ -17,7 +17,8 @@ import { CLI, MB, libraryEntry, OUT, arg, ensureDirs, freePort, fx, header, inde
 import { corpusFor } from './corpus.js';
 import { buildBaseline, buildFahras } from './build.js';
 
-export const SERVER_ENV = { FAHRAS_RATE_LIMIT: '0', FAHRAS_LOG_LEVEL: 'silent' };
+/** A load generator is one client: the rate limit and the per-client share of search time would measure themselves. */
+export const SERVER_ENV = { FAHRAS_RATE_LIMIT: '0', FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_LOG_LEVEL: 'silent' };
 
 export interface ServerStart {
   ok: boolean;
@@ -31,11 +32,11 @@ export interface ServerStart {
   error?: string;
 }
 
-/** Spawns `fahras serve` and waits for /ready; the caller stops it. */
-export async function startServer(dir: string, timeoutMs = 120_000): Promise<ServerStart> {
+/** Spawns `fahras serve` on `dir` (the build under test, or the one whose CLI is `cli`) and waits for /ready; the caller stops it. */
+export async function startServer(dir: string, timeoutMs = 120_000, cli = CLI): Promise<ServerStart> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawnQuiet(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--index', dir], { env: { ...process.env, ...SERVER_ENV } });
+  const child = spawnQuiet(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', '--index', dir], { env: { ...process.env, ...SERVER_ENV } });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
   child.stdout!.resume();

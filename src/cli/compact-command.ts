@@ -5,6 +5,7 @@
  * another command): those committed during the compaction stay segments of
  * their own after it.
  */
+import { escapeControls } from '../common/printable.js';
 import { existingIndex, generationLine, openWriter } from './writes.js';
 
 export interface CompactCommandOptions {
@@ -20,10 +21,10 @@ export async function runCompact(opts: CompactCommandOptions): Promise<void> {
     const commit = await writer.merge(true);
     const segments = `${before.segments.length} segment${before.segments.length === 1 ? '' : 's'}`;
     if (!commit) {
-      process.stdout.write(`nothing to compact in ${opts.index}: ${segments}, no deleted documents\n`);
+      process.stdout.write(`nothing to compact in ${escapeControls(opts.index)}: ${segments}, no deleted documents\n`);
       return;
     }
-    process.stdout.write(`compacted ${opts.index}: ${segments} → ${commit.segments}, ${before.deleted.toLocaleString('en')} deleted documents dropped; ${generationLine(commit)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`compacted ${escapeControls(opts.index)}: ${segments} → ${commit.segments}, ${before.deleted.toLocaleString('en')} deleted documents dropped; ${generationLine(commit)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
   } finally {
     writer.close();
   }

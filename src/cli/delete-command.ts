@@ -4,6 +4,7 @@
  * index does not hold is not an error: it is counted (and the first few
  * named) as not found.
  */
+import { escapeControls } from '../common/printable.js';
 import { readFileSync } from 'node:fs';
 import { FahrasError } from '../common/errors.js';
 import { CLI_MAX_REPORTED_PROBLEMS, DELETE_BATCH_IDS } from '../common/limits.js';
@@ -43,5 +44,5 @@ export async function runDelete(ids: string[], opts: DeleteCommandOptions): Prom
     writer.close();
   }
   if (!opts.quiet) for (const id of notFound.slice(0, CLI_MAX_REPORTED_PROBLEMS)) process.stderr.write(`not found: ${inert(id)}\n`);
-  process.stdout.write(`deleted ${count(deleted, 'document')} from ${opts.index}, ${notFound.length.toLocaleString('en')} not found; ${generationLine(last!)}\n`);
+  process.stdout.write(`deleted ${count(deleted, 'document')} from ${escapeControls(opts.index)}, ${notFound.length.toLocaleString('en')} not found; ${generationLine(last!)}\n`);
 }

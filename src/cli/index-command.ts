@@ -5,6 +5,7 @@ import { buildIndex, type BuildSummary } from '../index/build.js';
 import { buildOpenSearchIndex } from '../engine/opensearch/indexing.js';
 import { inputBytes, LoadProgress, mb } from './progress.js';
 import { runUpdate } from './update-command.js';
+import { escapeControls } from '../common/printable.js';
 
 export interface IndexCommandOptions {
   input: string;
@@ -82,6 +83,6 @@ export async function runIndex(opts: IndexCommandOptions, command?: Command): Pr
     progress.stop();
   }
   process.stdout.write(
-    `indexed ${summary.documents} documents into ${opts.out} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
+    `indexed ${summary.documents} documents into ${escapeControls(opts.out)} (${summary.skipped} skipped, ${summary.stemTerms} terms, ${summary.normTerms} word forms, ${mb(summary.bytes)}, ${summary.seconds.toFixed(1)} s)\n`,
   );
 }

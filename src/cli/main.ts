@@ -6,7 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
 import { DEFAULT_INDEX } from '../common/defaults.js';
-import { CLI_MAX_HITS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
+import { CLI_MAX_HITS, CLI_MAX_MESSAGE_CHARACTERS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
+import { escapeControls, excerpt } from '../common/printable.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
 const runIndex = async (...a: Parameters<typeof import('./index-command.js').runIndex>) => (await import('./index-command.js')).runIndex(...a);
@@ -44,7 +45,8 @@ export function program(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (s, write) => write(s) });
+    // Commander quotes what it was given (an unknown option, a bad value): shown, never acted on.
+    .configureOutput({ outputError: (s, write) => write(escapeControls(s, true)) });
 
   withEngine(
     p
@@ -130,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     const err = asFahrasError(e);
-    process.stderr.write(`fahras: ${err.message}\n`);
+    process.stderr.write(`fahras: ${excerpt(err.message, CLI_MAX_MESSAGE_CHARACTERS)}\n`);
     return ERROR_KINDS[err.kind].exitCode;
   }
 }

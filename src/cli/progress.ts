@@ -3,6 +3,7 @@
  * bar on a terminal, a line every 10,000 documents otherwise, nothing with
  * --quiet; the first skipped records printed one by one, the rest counted.
  */
+import { escapeControls } from '../common/printable.js';
 import { Presets, SingleBar } from 'cli-progress';
 import { statSync } from 'node:fs';
 import { CLI_MAX_REPORTED_PROBLEMS } from '../common/limits.js';
@@ -48,7 +49,8 @@ export class LoadProgress {
   report(line: string): void {
     if (this.quiet || ++this.reported > CLI_MAX_REPORTED_PROBLEMS) return;
     this.bar?.stop();
-    process.stderr.write(`${line}\n`);
+    // File names and what a record held are quoted in problems: shown, never acted on.
+    process.stderr.write(`${escapeControls(line)}\n`);
     if (this.reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped or refused records are only counted)\n');
     this.bar?.start(Math.max(this.totalBytes, 1), 0, { docs: 0, skipped: 0 });
   }

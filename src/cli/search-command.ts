@@ -7,7 +7,8 @@ import { readQueries, runLine } from '../eval/trec.js';
 import { parseDate } from '../index/dates.js';
 import { FahrasError } from '../common/errors.js';
 import { apiSearchResult } from '../server/api-json.js';
-import { markedText, snippetText } from './terminal.js';
+import { inert, markedText, snippetText } from './terminal.js';
+import { escapeControls, printableJson } from '../common/printable.js';
 import { DEFAULT_HIT_LIMIT, MAX_QUERY_LENGTH, RUN_DEPTH } from '../common/limits.js';
 
 export interface SearchCommandOptions {
@@ -29,10 +30,14 @@ export interface SearchCommandOptions {
 
 function printResult(r: SearchResult, offset: number, color: boolean): void {
   const lines = [`${r.total} result${r.total === 1 ? '' : 's'} (${r.took_ms.toFixed(1)} ms)`];
-  if (r.didYouMean) lines.push(`did you mean: ${r.didYouMean}`);
+  if (r.didYouMean) lines.push(`did you mean: ${inert(r.didYouMean)}`);
   r.hits.forEach((h, i) => {
+    if (h.damaged) {
+      lines.push('', `${offset + i + 1}. [${inert(h.id)}, ${h.score.toFixed(2)}] cannot be read: its stored copy is damaged (fahras index rebuilds it)`);
+      return;
+    }
     const title = h.title ? markedText(h.title, h.highlights.title, color) : markedText(h.id, [], color);
-    lines.push('', `${offset + i + 1}. ${title}  [${h.id}, ${h.score.toFixed(2)}]`, `   ${snippetText(h.snippet, color).replace(/\n+/g, ' ')}`);
+    lines.push('', `${offset + i + 1}. ${title}  [${inert(h.id)}, ${h.score.toFixed(2)}]`, `   ${snippetText(h.snippet, color).replace(/\n+/g, ' ')}`);
   });
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -66,7 +71,7 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
     await engine.start();
     if (opts.queries && opts.run) {
       const n = await writeRun(engine, opts.queries, opts.run, opts.limit ?? RUN_DEPTH);
-      process.stderr.write(`wrote ${opts.run} (${n} queries)\n`);
+      process.stderr.write(`wrote ${escapeControls(opts.run)} (${n} queries)\n`);
       return;
     }
     const r = await engine.search(query!, {
@@ -76,7 +81,7 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
       filters: { source: opts.source, from: opts.from, to: opts.to },
     });
     // --json prints what the HTTP API answers (its highlighted HTML included).
-    if (opts.json) process.stdout.write(JSON.stringify(apiSearchResult(r), null, 2) + '\n');
+    if (opts.json) process.stdout.write(printableJson(JSON.stringify(apiSearchResult(r), null, 2)) + '\n');
     else printResult(r, opts.offset, Boolean(process.stdout.isTTY));
   } finally {
     await engine.close();

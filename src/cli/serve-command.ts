@@ -6,6 +6,7 @@ import { aliasTargets } from '../engine/opensearch/aliases.js';
 import { clusterError, connect, describeNodes } from '../engine/opensearch/connection.js';
 import { buildOpenSearchIndex } from '../engine/opensearch/indexing.js';
 import type { OpenSearchSettings } from '../common/defaults.js';
+import { escapeControls } from '../common/printable.js';
 import { startServer } from '../server/serve.js';
 
 export interface ServeCommandOptions extends Pick<ServerOptions, 'port' | 'host' | 'index'> {
@@ -60,9 +61,9 @@ export async function runStart(opts: StartCommandOptions): Promise<void> {
   const { index, opensearch } = settings;
   const reason = opensearch ? await clusterProblem(opensearch) : await localProblem(index);
   if (reason) {
-    process.stderr.write(`building the index from ${opts.seeds}: ${reason}\n`);
+    process.stderr.write(`building the index from ${escapeControls(opts.seeds)}: ${escapeControls(reason)}\n`);
     const s = opensearch ? await buildOpenSearchIndex({ input: opts.seeds, opensearch }) : await buildIndex({ input: opts.seeds, out: index });
-    process.stderr.write(`indexed ${s.documents} documents into ${opensearch ? opensearch.index : index} in ${s.seconds.toFixed(1)} s\n`);
+    process.stderr.write(`indexed ${s.documents} documents into ${escapeControls(opensearch ? opensearch.index : index)} in ${s.seconds.toFixed(1)} s\n`);
   }
   await runServe(opts);
 }

@@ -6,7 +6,7 @@
 import { renderMarked, renderSnippet } from '../search/snippet.js';
 import type { Snippet, Span } from '../search/types.js';
 
-/** C0 controls but tab and line feed, DEL, C1 controls. */
+/** C0 controls but tab and line feed, DEL, C1 controls, as U+FFFD: for what documents hold. (Messages and file names are escaped instead: src/common/printable.ts.) */
 export function inert(s: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '\ufffd');

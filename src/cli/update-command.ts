@@ -9,6 +9,7 @@
  * With --strict the input is checked whole first, so a bad record stops the
  * update before anything is written.
  */
+import { escapeControls } from '../common/printable.js';
 import { FahrasError } from '../common/errors.js';
 import { UPDATE_BATCH_CHARACTERS, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
 import type { WriteOp } from '../index/writer.js';
@@ -63,6 +64,6 @@ export async function runUpdate(opts: IndexCommandOptions): Promise<void> {
     writer.close();
   }
   process.stdout.write(
-    `updated ${opts.out}: ${count(applied.added, 'document')} added, ${applied.replaced.toLocaleString('en')} replaced, ${counts.skipped.toLocaleString('en')} skipped; ${generationLine(last)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+    `updated ${escapeControls(opts.out)}: ${count(applied.added, 'document')} added, ${applied.replaced.toLocaleString('en')} replaced, ${counts.skipped.toLocaleString('en')} skipped; ${generationLine(last)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
   );
 }

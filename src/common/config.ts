@@ -19,18 +19,18 @@ import {
   type ServerSettings,
 } from './defaults.js';
 import { FahrasError } from './errors.js';
-import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH } from './limits.js';
+import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH, CLIENT_CPU_WINDOW_MS, MAX_TIMEOUT_MS } from './limits.js';
 
 export * from './defaults.js';
 
 /** A whole-number variable; `what` completes "must be a whole number …". */
-function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER) {
+function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER, min = 0) {
   const message = (input: unknown) => `${name} must be a whole number ${what}, not ${JSON.stringify(input)}`;
   return z
     .string()
     .regex(/^\d{1,16}$/, { error: (iss) => message(iss.input) })
     .transform(Number)
-    .refine((n) => n <= max, { error: (iss) => message(String(iss.input)) });
+    .refine((n) => n >= min && n <= max, { error: (iss) => message(String(iss.input)) });
 }
 
 /** A URL as it may be shown: without user and password. */
@@ -82,6 +82,8 @@ function aliasName(name: string) {
     error: (iss) => `${name} must be 1 to 100 lowercase letters, digits, "-", "_" or "." (not first), not ${JSON.stringify(iss.input)}`,
   });
 }
+/** A timeout in milliseconds, from 1 ms to MAX_TIMEOUT_MS. */
+const timeout = (name: string) => wholeNumber(name, `of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, MAX_TIMEOUT_MS, 1);
 
 function trustProxyFrom(v: string): boolean | number | string {
   if (v === 'false') return false;
@@ -130,6 +132,10 @@ const environment = z.object({
     .optional(),
   FAHRAS_ADMIN_TOKEN: adminToken.optional(),
   FAHRAS_MERGE_FACTOR: mergeFactor.optional(),
+  FAHRAS_HEADERS_TIMEOUT_MS: timeout('FAHRAS_HEADERS_TIMEOUT_MS').optional(),
+  FAHRAS_REQUEST_TIMEOUT_MS: timeout('FAHRAS_REQUEST_TIMEOUT_MS').optional(),
+  FAHRAS_CLIENT_CPU_MS: wholeNumber('FAHRAS_CLIENT_CPU_MS', `of milliseconds per minute from 0 (off) to ${CLIENT_CPU_WINDOW_MS}`, CLIENT_CPU_WINDOW_MS).optional(),
+  FAHRAS_QUEUE_TIMEOUT_MS: timeout('FAHRAS_QUEUE_TIMEOUT_MS').optional(),
 });
 
 export type Environment = z.output<typeof environment>;
@@ -211,6 +217,10 @@ export function resolveServerSettings(options: ServerOptions = {}, env: NodeJS.P
     cacheSize: e.FAHRAS_CACHE_SIZE,
     adminToken: e.FAHRAS_ADMIN_TOKEN,
     mergeFactor: e.FAHRAS_MERGE_FACTOR,
+    headersTimeoutMs: e.FAHRAS_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.FAHRAS_REQUEST_TIMEOUT_MS,
+    clientCpuMs: e.FAHRAS_CLIENT_CPU_MS,
+    queueTimeoutMs: e.FAHRAS_QUEUE_TIMEOUT_MS,
   };
   const settings: ServerSettings = { ...DEFAULT_SETTINGS };
   const { engine: _engine, opensearch: _opensearch, ...rest } = options;
@@ -220,5 +230,9 @@ export function resolveServerSettings(options: ServerOptions = {}, env: NodeJS.P
   const chosen = resolveEngineSettings({ engine: options.engine, opensearch: options.opensearch }, env);
   settings.engine = chosen.engine;
   if (chosen.opensearch) settings.opensearch = chosen.opensearch;
+  // The HTTP server refuses a header timeout longer than the whole request's.
+  if (settings.headersTimeoutMs > settings.requestTimeoutMs) {
+    throw new FahrasError(`FAHRAS_HEADERS_TIMEOUT_MS (${settings.headersTimeoutMs}) must not be longer than FAHRAS_REQUEST_TIMEOUT_MS (${settings.requestTimeoutMs})`, 'usage');
+  }
   return settings;
 }

@@ -68,6 +68,14 @@ export interface ServerSettings {
   mergeFactor: number;
   /** How long a write waits for another process writing the index before it is refused (503), ms. */
   writeLockWaitMs: number;
+  /** Longest wait for a request's headers, ms. Env FAHRAS_HEADERS_TIMEOUT_MS. */
+  headersTimeoutMs: number;
+  /** Longest wait for a whole request (headers and body), ms; at least headersTimeoutMs. Env FAHRAS_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs: number;
+  /** Milliseconds of search work one client may take per minute; 0 = no budget. Env FAHRAS_CLIENT_CPU_MS. */
+  clientCpuMs: number;
+  /** Longest wait of a request for its turn to search, ms, before it is answered 503. Env FAHRAS_QUEUE_TIMEOUT_MS. */
+  queueTimeoutMs: number;
 }
 
 /** Options given explicitly; anything left out comes from the environment or the defaults. */
@@ -100,4 +108,8 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   adminToken: undefined,
   mergeFactor: DEFAULT_MERGE_FACTOR,
   writeLockWaitMs: WRITE_LOCK_WAIT_MS,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  clientCpuMs: 10_000,
+  queueTimeoutMs: 10_000,
 };

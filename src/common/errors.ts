@@ -39,8 +39,10 @@ export const ERROR_KINDS = {
   invalid_input: { exitCode: EXIT_FAILURE, status: 400, code: 'bad_request', shown: true },
   /** The index is not loaded yet. */
   unavailable: { exitCode: EXIT_FAILURE, status: 503, code: 'not_ready', shown: true },
-  /** Another process is writing the index (a build, an update, a compaction) and did not finish within the wait; nothing was written. */
+  /** The request could not start in time: another process was writing the index (nothing was written), or others' searches were ahead of it on this server. */
   busy: { exitCode: EXIT_FAILURE, status: 503, code: 'busy', shown: true },
+  /** One stored document cannot be read (its record does not match its checksum); the rest of the index is served. */
+  damaged_document: { exitCode: EXIT_FAILURE, status: 500, code: 'damaged_document', shown: true },
   /** The index is missing, damaged, or written by another version of fahras. */
   bad_index: { exitCode: EXIT_FAILURE, status: 500, code: 'internal', shown: false },
   /** The operating system refused: disk full, permission denied, no such file, address in use. */

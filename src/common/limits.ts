@@ -36,6 +36,28 @@ export const MAX_SOURCE_LENGTH = 200;
 export const MAX_DOCUMENT_ID_LENGTH = 1000;
 /** Completions offered for the last word of a query (library, API and page). */
 export const MAX_SUGGESTIONS = 10;
+/**
+ * Completions of the last word weighed for each suggestion request (the
+ * surface forms starting with it held by the most documents), and postings it
+ * may read to count them with the words before it: what keeps it fast.
+ */
+export const SUGGEST_CANDIDATES = 32;
+export const SUGGEST_WORK_BUDGET = 300_000;
+
+// ---- facets ----
+
+/** Sources a search answer counts by name; the rest are summed in `sourceOthers` (100,000 sources must not make every answer megabytes long). */
+export const SOURCE_FACET_LIMIT = 20;
+/** The date facet counts days while the matching documents span at most this many days, months while they span at most DATE_FACET_MAX_MONTHS months, years beyond. */
+export const DATE_FACET_MAX_DAYS = 31;
+export const DATE_FACET_MAX_MONTHS = 24;
+
+// ---- near-duplicates ----
+
+/** Matches examined, best first, when near-duplicates are folded (each read from the store once): deeper pages list the matches past them unfolded. */
+export const COLLAPSE_MAX_CANDIDATES = 2000;
+/** Documents whose near-duplicate fingerprints a searcher keeps (about 200 bytes each). */
+export const COLLAPSE_CACHED_FINGERPRINTS = 50_000;
 
 // ---- snippets ----
 
@@ -44,6 +66,20 @@ export const SNIPPET_WINDOW_WORDS = 30;
 export const SNIPPET_FRAGMENTS = 3;
 /** Characters shown of a text that has no words at all (only punctuation or symbols). */
 export const SNIPPET_WORDLESS_CHARACTERS = 200;
+/**
+ * Characters of a text a hit's snippet and highlights are looked for in, from
+ * its start (about 11,000 words of Arabic: every news article whole). Past
+ * it, a hit whose text has no match there is shown around the first matches
+ * the index's positions point to; the work of a snippet never grows with the
+ * length of the document.
+ */
+export const SNIPPET_SCAN_CHARACTERS = 65_536;
+/** Characters of one snippet fragment: thirty words of text are about 200; a fragment of a long unbroken string is cut around its match. */
+export const SNIPPET_FRAGMENT_CHARACTERS = 600;
+/** Match spans a hit lists per field (`highlights.title`, `highlights.text`); past it, `highlights.truncated`. */
+export const HIT_MAX_HIGHLIGHTS = 100;
+/** Matches marked in a document view (/doc/:id, /api/documents/:id?q=); past it, the rest of the text is not scanned and `highlights.truncated` is set. */
+export const DOCUMENT_MAX_HIGHLIGHTS = 1000;
 
 // ---- HTTP ----
 
@@ -53,10 +89,47 @@ export const MAX_QUERY_PARAMETERS = 64;
 export const MAX_BODY_BYTES = 16 * 1024;
 /** Requests per client IP are counted over this window for FAHRAS_RATE_LIMIT. */
 export const RATE_LIMIT_WINDOW_MS = 60_000;
-/** Socket timeouts of the HTTP server: idle keep-alive, headers, whole request. */
+/** How long an idle keep-alive connection stays open. (Header and request timeouts are settings: FAHRAS_HEADERS_TIMEOUT_MS, FAHRAS_REQUEST_TIMEOUT_MS.) */
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
-export const HEADERS_TIMEOUT_MS = 10_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
+/** The longest header, request or queue timeout a setting may ask for: one hour. */
+export const MAX_TIMEOUT_MS = 3_600_000;
+/**
+ * Node checks header and request timeouts on a timer, not per connection: it
+ * runs at this fraction of the shorter timeout (within the bounds below), so
+ * a timeout fires at most a tenth late instead of up to 30 s late.
+ */
+export const TIMEOUT_CHECK_FRACTION = 0.1;
+export const TIMEOUT_CHECK_MIN_MS = 10;
+export const TIMEOUT_CHECK_MAX_MS = 1_000;
+/**
+ * A connection on which nothing moves either way for this long is closed: a
+ * client that stopped reading its answers (or never sends) holds no memory
+ * past it.
+ */
+export const STALLED_CONNECTION_MS = 60_000;
+/**
+ * Requests of one connection being answered at once. HTTP/1.1 sends answers
+ * in order, so answering a pipelined request before the one ahead of it is
+ * sent only holds its answer in memory.
+ */
+export const CONNECTION_MAX_IN_FLIGHT = 1;
+/**
+ * Pipelined requests of one connection read and waiting for the answers
+ * ahead of them. A client that sends more without reading its answers is
+ * disconnected: what it sent is not worth the memory.
+ */
+export const CONNECTION_MAX_WAITING = 32;
+
+// ---- search work per client ----
+
+/** The window over which each client's search time is counted (FAHRAS_CLIENT_CPU_MS is per window). */
+export const CLIENT_CPU_WINDOW_MS = 60_000;
+/** The window is kept as this many buckets, dropped one at a time as they age. */
+export const CLIENT_CPU_BUCKETS = 12;
+/** Requests one client may have waiting for their turn to search; more are answered 429 at once. */
+export const CLIENT_MAX_WAITING = 64;
+/** Requests of all clients waiting for their turn; more are answered 503 at once. */
+export const MAX_WAITING = 4096;
 
 // ---- result cache ----
 
@@ -67,6 +140,8 @@ export const CACHE_BYTES_PER_ENTRY = 32 * 1024;
 
 // ---- CLI ----
 
+/** Characters of an error message the CLI prints (messages quote file names, which can be long). */
+export const CLI_MAX_MESSAGE_CHARACTERS = 1000;
 /** Skipped records `fahras index` prints one by one; the rest are only counted. */
 export const CLI_MAX_REPORTED_PROBLEMS = 20;
 

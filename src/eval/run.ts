@@ -17,6 +17,8 @@ export interface EvalOptions {
   depth?: number;
   analyzer?: Analyzer;
   params?: RankParams;
+  /** Answer misspelled questions for their correction (SearchOptions.correct; default off: the figures are those of the questions as written). */
+  correct?: boolean;
 }
 
 export interface EvalResult {
@@ -24,6 +26,8 @@ export interface EvalResult {
   run: string[];
   /** Ranked doc ids per query id. */
   rankings: Map<string, string[]>;
+  /** Questions answered for a correction (with `correct`). */
+  corrected: number;
 }
 
 export async function evaluateCollection(opts: EvalOptions): Promise<EvalResult> {
@@ -36,13 +40,15 @@ export async function evaluateCollection(opts: EvalOptions): Promise<EvalResult>
     const searcher = await openIndex(dir, opts.analyzer, opts.params);
     const rankings = new Map<string, string[]>();
     const run: string[] = [];
+    let corrected = 0;
     for (const { qid, text } of queries) {
-      const r = searcher.search(text, { limit: depth, snippets: false });
+      const r = searcher.search(text, { limit: depth, snippets: false, correct: opts.correct });
+      if (r.correction) corrected++;
       rankings.set(qid, r.hits.map((h) => h.id));
       r.hits.forEach((h, i) => run.push(runLine(qid, h.id, i + 1, h.score)));
     }
     searcher.close();
-    return { metrics: evaluate(rankings, qrels, queries.map((q) => q.qid)), run, rankings };
+    return { metrics: evaluate(rankings, qrels, queries.map((q) => q.qid)), run, rankings, corrected };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

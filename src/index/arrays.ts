@@ -43,7 +43,26 @@ export interface IndexArrays {
   storeOffset: Float64Array;
   /** Per document: CRC-32 of its stored bytes, checked on every read. */
   storeCrc: Uint32Array;
+  /**
+   * Jumps into long texts (see JUMP_WORDS): the documents that have them, in
+   * order; where each one's jumps begin in the two arrays after (one more
+   * entry: the end); and each jump's word position and character offset.
+   * Optional: an index written before they existed has none.
+   */
+  jumpDoc: Uint32Array;
+  jumpFirst: Uint32Array;
+  jumpPosition: Uint32Array;
+  jumpOffset: Uint32Array;
 }
+
+type OptionalArray = 'jumpDoc' | 'jumpFirst' | 'jumpPosition' | 'jumpOffset';
+/** Arrays an index may lack (it was written before they existed): read as empty, written empty when not given. */
+const OPTIONAL: ReadonlySet<keyof IndexArrays> = new Set<OptionalArray>(['jumpDoc', 'jumpFirst', 'jumpPosition', 'jumpOffset']);
+
+const EMPTY = new Uint32Array(0);
+
+/** What packArrays takes: every array, the optional ones when there are any. */
+export type IndexArraysInput = Omit<IndexArrays, OptionalArray> & Partial<Pick<IndexArrays, OptionalArray>>;
 
 const OFFSETS: readonly ArrayType[] = ['u32', 'f64'];
 
@@ -66,6 +85,10 @@ export const ARRAY_SCHEMA: { readonly [K in keyof IndexArrays]: readonly ArrayTy
   date: ['i32'],
   storeOffset: ['f64'],
   storeCrc: ['u32'],
+  jumpDoc: ['u32'],
+  jumpFirst: ['u32'],
+  jumpPosition: ['u32'],
+  jumpOffset: ['u32'],
 };
 
 type Typed = IndexArrays[keyof IndexArrays];
@@ -81,7 +104,8 @@ export function compactOffsets(offsets: Float64Array): Offsets {
 }
 
 /** Lays the arrays end to end in schema order. */
-export function packArrays(arrays: IndexArrays): { buffer: Buffer; entries: ArrayEntry[] } {
+export function packArrays(given: IndexArraysInput): { buffer: Buffer; entries: ArrayEntry[] } {
+  const arrays: IndexArrays = { jumpDoc: EMPTY, jumpFirst: EMPTY, jumpPosition: EMPTY, jumpOffset: EMPTY, ...given };
   const entries: ArrayEntry[] = [];
   let offset = 0;
   for (const name of Object.keys(ARRAY_SCHEMA) as (keyof IndexArrays)[]) {
@@ -114,6 +138,10 @@ export function unpackArrays(buffer: Buffer, entries: readonly ArrayEntry[]): In
     if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset % C.BYTES_PER_ELEMENT !== 0 || end > base.length) throw new RangeError(`array ${name} runs past the end of the arrays file`);
     out[name] = new C(base.buffer as ArrayBuffer, base.byteOffset + e.offset, e.length);
   }
-  for (const name of Object.keys(ARRAY_SCHEMA)) if (!out[name as keyof IndexArrays]) throw new RangeError(`array ${name} is missing from the arrays file`);
+  for (const name of Object.keys(ARRAY_SCHEMA) as (keyof IndexArrays)[]) {
+    if (out[name]) continue;
+    if (!OPTIONAL.has(name)) throw new RangeError(`array ${name} is missing from the arrays file`);
+    out[name] = EMPTY;
+  }
   return out as unknown as IndexArrays;
 }

@@ -15,7 +15,8 @@ import { parseDate, NO_DATE } from './dates.js';
 import { writeWhole } from './files.js';
 import { segmentFile, type FileRecord, type SegmentEntry } from './format.js';
 import { lexiconLines, lexiconOrder } from './lexicon.js';
-import { FIELD_GAP, PositionsWriter } from './positions.js';
+import { FIELD_GAP, JUMP_WORDS, PositionsWriter } from './positions.js';
+import { SNIPPET_SCAN_CHARACTERS } from '../common/limits.js';
 import { layoutPostings, packFrequencies, PostingsSharing, type PostingLists } from './postings.js';
 
 const TITLE = 0;
@@ -125,6 +126,11 @@ export class IndexBuilder {
   private readonly sources = new Map<string, number>([['', 0]]);
   private titleTotal = 0;
   private textTotal = 0;
+  /** Jumps into long texts (JUMP_WORDS): documents, where each one's begin, positions and offsets. */
+  private readonly jumpDoc = new Growable(Uint32Array, 16);
+  private readonly jumpFirst = new Growable(Uint32Array, 16);
+  private readonly jumpPosition = new Growable(Uint32Array, 256);
+  private readonly jumpOffset = new Growable(Uint32Array, 256);
 
   /**
    * Term ids of the analyzer's words, by word entry: an offset into `forms`,
@@ -169,7 +175,7 @@ export class IndexBuilder {
    * Counts the terms of one field whose first word is at `position`; returns
    * its length in non-stop words and the position after its last word.
    */
-  private scan(text: string, field: Field, position: number): [number, number] {
+  private scan(text: string, field: Field, position: number, jumps = false): [number, number] {
     if (this.analyzer.epoch !== this.epoch) {
       // The word table started afresh: its entry numbers name other words now.
       this.entryForms.fill(-1);
@@ -177,7 +183,13 @@ export class IndexBuilder {
       this.epoch = this.analyzer.epoch;
     }
     let length = 0;
-    this.analyzer.scan(text, (_start, _end, w) => {
+    let nextJump = jumps ? position : Infinity;
+    this.analyzer.scan(text, (start, _end, w) => {
+      if (position >= nextJump) {
+        this.jumpPosition.push(position);
+        this.jumpOffset.push(start);
+        nextJump = position - (position % JUMP_WORDS) + JUMP_WORDS;
+      }
       const known = w.entry < this.entryForms.length ? this.entryForms[w.entry] : -1;
       const at = known >= 0 ? known : this.learn(w);
       const forms = this.forms.raw;
@@ -195,7 +207,17 @@ export class IndexBuilder {
   }
 
   add(doc: Document): void {
-    const [textLength, afterText] = this.scan(doc.text, TEXT, 0);
+    const jumps = doc.text.length > SNIPPET_SCAN_CHARACTERS;
+    if (jumps) {
+      this.jumpDoc.push(this.ids.length);
+      this.jumpFirst.push(this.jumpPosition.length);
+    }
+    const [textLength, afterText] = this.scan(doc.text, TEXT, 0, jumps);
+    if (jumps) {
+      // The last jump: the text's word count and length, where the title's positions begin to be past.
+      this.jumpPosition.push(afterText);
+      this.jumpOffset.push(doc.text.length);
+    }
     const [titleLength] = this.scan(doc.title, TITLE, afterText + FIELD_GAP);
     this.stems.endDocument();
     this.norms.endDocument();
@@ -255,6 +277,10 @@ export class IndexBuilder {
       date: this.dateOf.toArray(),
       storeOffset: store.offsets,
       storeCrc: store.crcs,
+      jumpDoc: this.jumpDoc.toArray(),
+      jumpFirst: Uint32Array.from([...this.jumpFirst.view(), this.jumpPosition.length]),
+      jumpPosition: this.jumpPosition.toArray(),
+      jumpOffset: this.jumpOffset.toArray(),
     });
     files[file('arrays')] = writeWhole(dir, file('arrays'), buffer);
     return {

@@ -4,11 +4,14 @@
  * writing `CURRENT.tmp-<pid>` and renaming it over CURRENT — an atomic step.
  * Whatever moment a build dies at, CURRENT names a whole generation.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CURRENT_FILE } from './format.js';
+import { NotRegularFileError, readRegular } from './regular.js';
 
 const GEN_PREFIX = 'gen-';
+/** What a generation folder's name is made of. */
+const GENERATION_NAME = /^gen-[A-Za-z0-9._-]+$/;
 /** CURRENT holds one generation name; anything longer is not an index's CURRENT. */
 const MAX_CURRENT_BYTES = 256;
 const TMP_PREFIX = '.tmp-';
@@ -123,26 +126,27 @@ export function removeLeftovers(out: string): void {
   if (live.kind === 'ok') removeReplaced(out, live.name);
 }
 
-export type Current = { kind: 'none' } | { kind: 'invalid'; name: string } | { kind: 'ok'; name: string; dir: string };
+/** `why`, when given, says what is wrong with CURRENT itself (then `name` only tells one such state from another). */
+export type Current = { kind: 'none' } | { kind: 'invalid'; name: string; why?: string } | { kind: 'ok'; name: string; dir: string };
 
 /**
  * What CURRENT names: nothing (no file, or empty), something that is not a
- * generation of this folder (a path, garbage), or the live generation.
+ * generation of this folder (a path, garbage, a FIFO, a file far too long),
+ * or the live generation. Never blocks: a FIFO or device is refused unread.
  */
 export function readCurrent(out: string): Current {
   const path = join(out, CURRENT_FILE);
   let name: string;
   try {
-    // Only a regular file is read: a FIFO or device named CURRENT would block or never end.
-    const st = statSync(path);
-    if (!st.isFile()) return { kind: 'invalid', name: `(not a regular file)` };
-    if (st.size > MAX_CURRENT_BYTES) return { kind: 'invalid', name: `(a file of ${st.size} bytes)` };
-    name = readFileSync(path, 'utf8').trim();
-  } catch {
+    name = readRegular(path, MAX_CURRENT_BYTES).toString('utf8').trim();
+  } catch (e) {
+    if (e instanceof NotRegularFileError) return { kind: 'invalid', name: `(${e.what})`, why: `${CURRENT_FILE} is ${e.what}, not a regular file` };
+    if (e instanceof RangeError) return { kind: 'invalid', name: '(too long)', why: `${CURRENT_FILE} is longer than ${MAX_CURRENT_BYTES} bytes: it does not name a generation` };
     return { kind: 'none' };
   }
   if (!name) return { kind: 'none' };
-  if (!name.startsWith(GEN_PREFIX) || name.includes('/') || name.includes('..')) return { kind: 'invalid', name };
+  // Generation names are ours (gen-<stamp>-<random>): anything else — a path, garbage, control characters — is not one.
+  if (!GENERATION_NAME.test(name) || name.includes('..')) return { kind: 'invalid', name };
   return { kind: 'ok', name, dir: join(out, name) };
 }
 

@@ -11,10 +11,12 @@
  * segments (from its choice of segments to its commit), so that two merges
  * never rewrite the same documents.
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { FahrasError } from '../common/errors.js';
+import { IndexError } from './errors.js';
+import { NotRegularFileError, readRegular } from './regular.js';
 
 export const LOCK_FILE = 'LOCK';
 export const MERGE_LOCK_FILE = 'MERGE-LOCK';
@@ -74,7 +76,7 @@ function removeStale(path: string, stale: Holder | undefined): void {
   } catch {
     return; // gone already: another writer took it over first
   }
-  const found = readHolder(aside);
+  const found = readHolder(aside, dirname(path));
   if (found && (!stale || found.pid !== stale.pid || found.since !== stale.since)) {
     try {
       renameSync(aside, path);
@@ -86,11 +88,16 @@ function removeStale(path: string, stale: Holder | undefined): void {
   rmSync(aside, { force: true });
 }
 
-function readHolder(path: string): Holder | undefined {
+/** What LOCK holds at most: one holder's JSON. */
+const MAX_LOCK_BYTES = 4096;
+
+function readHolder(path: string, dir: string): Holder | undefined {
   try {
-    const h = JSON.parse(readFileSync(path, 'utf8')) as Holder;
+    const h = JSON.parse(readRegular(path, MAX_LOCK_BYTES).toString('utf8')) as Holder;
     return typeof h.pid === 'number' && typeof h.host === 'string' ? h : undefined;
-  } catch {
+  } catch (e) {
+    // Not ours to remove, and reading it could block: refused with one line.
+    if (e instanceof NotRegularFileError) throw new IndexError(`index at ${dir} cannot be written: ${LOCK_FILE} is ${e.what}, not a lock file; remove it`);
     return undefined;
   }
 }
@@ -119,7 +126,7 @@ export class IndexLock {
       } finally {
         if (fd !== undefined) closeSync(fd);
       }
-      const holder = readHolder(path);
+      const holder = readHolder(path, dir);
       // Stale: left by a process of this host that is gone, or never filled in by its writer (which fills it at once).
       if (holder ? holder.host === me.host && !alive(holder.pid) : ageMs(path) > UNFILLED_MS) {
         removeStale(path, holder);

@@ -4,12 +4,14 @@
  * it valid JSON is still refused.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { excerpt } from '../common/printable.js';
 import { IndexError, REBUILD } from './errors.js';
 import { writeWhole, type FileRecord } from './files.js';
 import { MANIFEST_FILE, type Manifest } from './format.js';
 import { readCurrent } from './generations.js';
+import { NotRegularFileError, readRegular } from './regular.js';
 
 /** Manifests are small; anything bigger is not one (and is not read whole). */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -23,26 +25,24 @@ export function writeManifest(dir: string, body: Omit<Manifest, 'checksum'>): Fi
   return writeWhole(dir, MANIFEST_FILE, JSON.stringify(manifest, null, 1));
 }
 
-/** A short, printable excerpt of something read from disk, for an error message. */
-export function excerpt(s: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
-
 /** The live generation's folder and manifest, checked to be a whole, unedited manifest of an index. */
 export function readManifest(dir: string): { genDir: string; manifest: Manifest } {
   if (!existsSync(dir)) throw new IndexError(`no index at ${dir}: the folder does not exist; run \`fahras index --out ${dir}\``);
   const current = readCurrent(dir);
   if (current.kind === 'none') throw new IndexError(`no index at ${dir}: it has no CURRENT file; run \`fahras index --out ${dir}\``);
-  if (current.kind === 'invalid') throw new IndexError(`index at ${dir} is damaged: CURRENT names "${excerpt(current.name)}"; ${REBUILD}`);
+  if (current.kind === 'invalid') throw new IndexError(`index at ${dir} is damaged: ${current.why ?? `CURRENT names "${excerpt(current.name)}"`}; ${REBUILD}`);
   const genDir = current.dir;
   const path = join(genDir, MANIFEST_FILE);
-  if (!existsSync(path)) throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is missing; ${REBUILD}`);
+  let text: Buffer;
+  try {
+    text = readRegular(path, MAX_MANIFEST_BYTES);
+  } catch (e) {
+    if (e instanceof NotRegularFileError) throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is ${e.what}, not a regular file; ${REBUILD}`);
+    if (e instanceof RangeError) throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is larger than any manifest; ${REBUILD}`);
+    throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is missing; ${REBUILD}`);
+  }
   let manifest: Manifest;
   try {
-    const text = readFileSync(path);
-    if (text.length > MAX_MANIFEST_BYTES) throw new Error('too large');
     manifest = JSON.parse(text.toString('utf8')) as Manifest;
   } catch {
     throw new IndexError(`index at ${dir} is damaged: ${MANIFEST_FILE} is not valid JSON; ${REBUILD}`);

@@ -12,6 +12,7 @@
  * are exactly those of a fresh build.
  */
 import { basename } from 'node:path';
+import { Growable } from '../common/growable.js';
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import type { Document } from '../ingest/document.js';
 import { IndexError, REBUILD } from './errors.js';
@@ -207,10 +208,39 @@ export class IndexReader {
     return segment.reader.ids[local];
   }
 
-  /** Stored document `doc`; throws IndexError when its record is damaged. */
+  /** Stored document `doc`; throws DamagedRecordError when its record is damaged. */
   read(doc: number): Document {
     const { segment, local } = this.locate(doc);
     return segment.reader.read(local);
+  }
+
+  /** The jumps into document `doc`'s text (see JUMP_WORDS), or undefined when its text is short or the index has none. */
+  textJumps(doc: number): { positions: Uint32Array; offsets: Uint32Array } | undefined {
+    const { segment, local } = this.locate(doc);
+    return segment.reader.jumps(local);
+  }
+
+  /**
+   * The positions of stem `stem` in document `doc`, ascending (the text's
+   * from 0, the title's past them: positions.ts); empty when it has none.
+   * Walks the stem's postings up to the document: for the few documents of a
+   * page, not for whole result sets.
+   */
+  positionsOf(doc: number, stem: string): number[] {
+    const { segment, local } = this.locate(doc);
+    const r = segment.reader;
+    const id = r.stems.id(stem);
+    if (id < 0) return [];
+    const cursor = r.cursor().reset(r.arrays.stemStart[id], r.arrays.stemEnd[id]);
+    const positions = r.positionReader().reset(r.arrays.stemPosStart[id], r.arrays.stemPosEnd[id]);
+    while (cursor.next() && positions.next(cursor.freq)) {
+      if (cursor.doc < local) continue;
+      if (cursor.doc > local) break;
+      const out = new Growable(Int32Array, 16);
+      positions.read(out);
+      return Array.from(out.view());
+    }
+    return [];
   }
 
   /** The posting lists of `term` in namespace `ns`, one per segment holding it, in segment order. */

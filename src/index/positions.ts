@@ -21,6 +21,15 @@ export const FIELD_GAP = 256;
 export const MAX_PHRASE_SPAN = FIELD_GAP - 1;
 
 /**
+ * Texts longer than snippets scan whole (SNIPPET_SCAN_CHARACTERS) get jumps:
+ * the character offset of a word every JUMP_WORDS positions (and, last, the
+ * text's word count and length), so the word at a position found in
+ * positions.bin is reached by analysing at most JUMP_WORDS words, not the
+ * whole text before it.
+ */
+export const JUMP_WORDS = 1024;
+
+/**
  * Collects the positions of one namespace's terms document by document, in
  * the order its postings are collected, and lays them out term by term.
  */

@@ -7,16 +7,16 @@
  * the last release closes the store.
  */
 import { createHash, webcrypto } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Document } from '../ingest/document.js';
 import { unpackArrays, type IndexArrays } from './arrays.js';
-import { IndexError, REBUILD } from './errors.js';
+import { DamagedRecordError, IndexError, REBUILD } from './errors.js';
 import { deletesFile, segmentFile, type FileRecord, type SegmentEntry, type SegmentFile } from './format.js';
 import { Lexicon, readLines } from './lexicon.js';
 import { PositionReader } from './positions.js';
 import { PostingCursor } from './postings.js';
+import { NotRegularFileError, openRegular, readRegular, readRegularAsync } from './regular.js';
 import { StoreReader } from './store.js';
 
 export type Namespace = 'stems' | 'norms' | 'roots';
@@ -75,9 +75,23 @@ export class SegmentReader {
     return new PositionReader(this.positions);
   }
 
-  /** Stored document `doc`; throws IndexError when its record is damaged. */
+  /** Stored document `doc`; throws DamagedRecordError when its record is damaged. */
   read(doc: number): Document {
     return this.store.read(doc);
+  }
+
+  /** The jumps into document `doc`'s text (positions and character offsets, the last its word count and length), or undefined when it has none. */
+  jumps(doc: number): { positions: Uint32Array; offsets: Uint32Array } | undefined {
+    const { jumpDoc, jumpFirst, jumpPosition, jumpOffset } = this.arrays;
+    let lo = 0;
+    let hi = jumpDoc.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (jumpDoc[mid] === doc) return { positions: jumpPosition.subarray(jumpFirst[mid], jumpFirst[mid + 1]), offsets: jumpOffset.subarray(jumpFirst[mid], jumpFirst[mid + 1]) };
+      if (jumpDoc[mid] < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** Another user of this reader; undefined once it is closed (the caller opens the segment again). */
@@ -107,8 +121,9 @@ export async function readChecked(dir: string, genDir: string, name: string, exp
   const small = expect.bytes < READ_AT_ONCE_BELOW;
   let buf: Buffer;
   try {
-    buf = small ? readFileSync(join(genDir, name)) : await readFile(join(genDir, name));
-  } catch {
+    buf = small ? readRegular(join(genDir, name)) : await readRegularAsync(join(genDir, name));
+  } catch (e) {
+    if (e instanceof NotRegularFileError) throw new IndexError(`index at ${dir} is damaged: ${name} is ${e.what}, not a regular file; ${REBUILD}`);
     throw new IndexError(`index at ${dir} is incomplete: ${name} is missing or unreadable; ${REBUILD}`);
   }
   if (buf.length !== expect.bytes) throw new IndexError(`index at ${dir} is damaged: ${name} has ${buf.length} bytes, expected ${expect.bytes} (truncated?); ${REBUILD}`);
@@ -160,19 +175,25 @@ export async function openSegment(dir: string, genDir: string, entry: SegmentEnt
     ['storeCrc', documents],
   ];
   for (const [array, want] of lengths) if (a[array].length !== want) throw damaged(`array ${array} of segment ${entry.name} holds ${a[array].length} values, expected ${want}`);
+  const jumps = a.jumpFirst.length;
+  if (jumps > 0 && (jumps !== a.jumpDoc.length + 1 || a.jumpFirst[jumps - 1] !== a.jumpPosition.length || a.jumpOffset.length !== a.jumpPosition.length || a.jumpDoc.some((d) => d >= documents))) {
+    throw damaged(`the jumps of segment ${entry.name} do not match its documents`);
+  }
   if (!Array.isArray(entry.sources) || a.source.some((sid) => sid >= entry.sources.length)) throw damaged(`segment ${entry.name} names sources it does not list`);
   const storeName = name('store');
   let storeFd: number;
+  let storeSize: number;
   try {
-    storeFd = openSync(join(genDir, storeName), 'r');
-  } catch {
+    ({ fd: storeFd, size: storeSize } = openRegular(join(genDir, storeName)));
+  } catch (e) {
+    if (e instanceof NotRegularFileError) throw damaged(`${storeName} is ${e.what}, not a regular file`);
     throw new IndexError(`index at ${dir} is incomplete: ${storeName} is missing; ${REBUILD}`);
   }
-  if (fstatSync(storeFd).size !== files[storeName]?.bytes || a.storeOffset[documents] !== files[storeName]?.bytes) {
+  if (storeSize !== files[storeName]?.bytes || a.storeOffset[documents] !== files[storeName]?.bytes) {
     closeSync(storeFd);
     throw damaged(`${storeName} has the wrong size (truncated?)`);
   }
-  const store = new StoreReader(storeFd, storeDict, a.storeOffset, a.storeCrc, (doc) => damaged(`document ${excerptId(ids[doc])} cannot be read from ${storeName} (its record does not match its checksum)`));
+  const store = new StoreReader(storeFd, storeDict, a.storeOffset, a.storeCrc, (doc) => new DamagedRecordError(ids[doc]));
   return new SegmentReader(
     entry,
     new Lexicon(lex.slice(0, s), a.stemDf, a.stemStart, a.stemEnd),
@@ -184,10 +205,6 @@ export async function openSegment(dir: string, genDir: string, entry: SegmentEnt
     ids,
     store,
   );
-}
-
-function excerptId(id: string): string {
-  return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id);
 }
 
 /** The deletion bitmap of a segment in a generation (bit set: deleted), checked against the manifest. */

@@ -82,28 +82,34 @@ export interface Scan {
 const list = () => new Growable(Int32Array, 256);
 const scratch: Scan = { words: 0, starts: list(), ends: list(), hitWords: list(), hitCodes: list() };
 
-export function scan(analyzer: Analyzer, text: string, m: Matcher): Scan {
+/**
+ * The words of `text[from, to)` and which of them match; offsets are into
+ * `text`. The scan is shared: it holds until the next call.
+ */
+export function scan(analyzer: Analyzer, text: string, m: Matcher, from = 0, to = text.length): Scan {
   const s = scratch;
   s.words = 0;
   s.starts.clear();
   s.ends.clear();
   s.hitWords.clear();
   s.hitCodes.clear();
-  analyzer.scan(text, (start, end, w) => {
+  const piece = from === 0 && to === text.length ? text : text.slice(from, to);
+  analyzer.scan(piece, (start, end, w) => {
     const code = m.codeOf(w);
     if (code !== 0) {
       s.hitWords.push(s.words);
       s.hitCodes.push(code);
     }
-    s.starts.push(start);
-    s.ends.push(end);
+    s.starts.push(start + from);
+    s.ends.push(end + from);
     s.words++;
   });
   return s;
 }
 
-export function spansOf(s: Scan): Span[] {
-  const spans: Span[] = new Array(s.hitWords.length);
+/** The spans of a scan's matches, the first `max` of them. */
+export function spansOf(s: Scan, max = Infinity): Span[] {
+  const spans: Span[] = new Array(Math.min(max, s.hitWords.length));
   for (let h = 0; h < spans.length; h++) {
     const w = s.hitWords.raw[h];
     spans[h] = [s.starts.raw[w], s.ends.raw[w]];
@@ -114,4 +120,41 @@ export function spansOf(s: Scan): Span[] {
 /** Spans of every matching word of `text`. */
 export function matchSpans(analyzer: Analyzer, text: string, m: Matcher): Span[] {
   return spansOf(scan(analyzer, text, m));
+}
+
+/** How far back from a cut a space is looked for, so that the cut falls between words. */
+const CUT_SLACK = 256;
+
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a);
+
+/**
+ * An offset at or before `at` (and after `floor`) where `text` can be cut
+ * without splitting a word: just after the last space within CUT_SLACK
+ * characters; inside a longer unbroken run, `at` itself, moved off the
+ * middle of a surrogate pair.
+ */
+export function cutBefore(text: string, at: number, floor = 0): number {
+  if (at >= text.length) return text.length;
+  for (let i = at; i > Math.max(floor, at - CUT_SLACK); i--) if (isSpace(text.charCodeAt(i - 1))) return i;
+  const c = text.charCodeAt(at - 1);
+  return c >= 0xd800 && c <= 0xdbff && at - 1 > floor ? at - 1 : at;
+}
+
+/** Characters of text scanned at a time by boundedSpans. */
+const CHUNK_CHARACTERS = 1 << 16;
+
+/**
+ * Spans of the matching words of `text`, at most `max`: the text is scanned a
+ * chunk at a time and no further once `max` are found (`truncated` then).
+ */
+export function boundedSpans(analyzer: Analyzer, text: string, m: Matcher, max: number): { spans: Span[]; truncated: boolean } {
+  const spans: Span[] = [];
+  for (let from = 0; from < text.length; ) {
+    const to = cutBefore(text, from + CHUNK_CHARACTERS, from);
+    const s = scan(analyzer, text, m, from, to);
+    for (const span of spansOf(s, max - spans.length + 1)) spans.push(span);
+    if (spans.length > max) return { spans: spans.slice(0, max), truncated: true };
+    from = to;
+  }
+  return { spans, truncated: false };
 }

@@ -9,7 +9,8 @@
  *  - accumulate: each clause adds its contribution to every document in its
  *    postings, counting which required words a document holds;
  *  - collect: documents that hold every required word and pass the filters
- *    are counted by source and the best k kept in a heap.
+ *    are counted by source (and on request by day) and the best k kept in a
+ *    heap, by score or newest first.
  *
  * Work is proportional to the postings of the query's terms; accumulators are
  * reused across queries. Every word and prefix of a query is scored, however
@@ -18,7 +19,8 @@
 import type { IndexReader, Namespace, PostingList } from '../index/open.js';
 import { NO_DATE } from '../index/dates.js';
 import { PLAIN_FREQUENCY, textFrequency, titleFrequency, type PostingCursor } from '../index/postings.js';
-import { QueryError, type ParsedQuery } from './query.js';
+import { QueryError, type ParsedQuery, type QueryWord } from './query.js';
+import type { SortOrder } from './types.js';
 
 export interface RankParams {
   k1: number;
@@ -64,6 +66,12 @@ export interface RankRequest {
   /** Postings the query may read (see WORK_BUDGET); `spent` were already read for it (phrases). */
   budget?: number;
   spent?: number;
+  /** Order of the best k: by score (default), or by date, latest first, then by score. */
+  sort?: SortOrder;
+  /** Count the answer's documents by day (RankResult.dayCounts). */
+  countDays?: boolean;
+  /** Set to 1 for every document counted in `total`. */
+  mark?: Uint8Array;
 }
 
 /**
@@ -84,10 +92,27 @@ export interface RankResult {
   docs: number[];
   scores: number[];
   total: number;
-  /** Matches per source id over the matching set, source filter not applied. */
-  sourceCounts: Map<number, number>;
+  /** Matches per source number (the index of `sources`) over the matching set, source filter not applied. */
+  sourceCounts: Uint32Array;
+  /** With `countDays`: the documents counted in `total` by day, indexed like `Ranker.days()`. */
+  dayCounts?: Uint32Array;
   /** Some terms of the query were left out to stay within its work budget. */
   partial: boolean;
+}
+
+/** Documents' days for counting by day (see Ranker.days). */
+export interface DayIndex {
+  days: Int32Array;
+  /** Per document: the place of its day in `days`. */
+  dayOf: Uint16Array | Uint32Array;
+}
+
+/** What Ranker.countWord counts. */
+export interface WordCount {
+  count: number;
+  all: number;
+  /** Postings read. */
+  cost: number;
 }
 
 export function idf(n: number, df: number): number {
@@ -120,7 +145,7 @@ interface Plan {
 }
 
 /** What ranking reads of an index: posting lists and live statistics, per-document lengths, sources, dates and deletions. */
-export type RankedIndex = Pick<IndexReader, 'size' | 'documents' | 'arrays' | 'deleted' | 'sources' | 'avgTitleLength' | 'avgTextLength' | 'postingLists' | 'topByPrefix'>;
+export type RankedIndex = Pick<IndexReader, 'size' | 'documents' | 'arrays' | 'deleted' | 'sources' | 'avgTitleLength' | 'avgTextLength' | 'postingLists' | 'topByPrefix' | 'df'>;
 
 /** Reusable per-document scratch space, sized to the index. */
 export class Ranker {
@@ -136,6 +161,7 @@ export class Ranker {
   private readonly plainScore: Float64Array;
   private epoch = 0;
   private nTouched = 0;
+  private dayIndex: DayIndex | undefined;
 
   constructor(
     private readonly index: RankedIndex,
@@ -159,6 +185,27 @@ export class Ranker {
     }
   }
 
+
+  /**
+   * The distinct days documents are dated, ascending, after NO_DATE at 0, and
+   * each document's place in that list: counting by day is then an increment.
+   * Made on first use (evaluation never asks for it).
+   */
+  days(): DayIndex {
+    if (this.dayIndex) return this.dayIndex;
+    const { date } = this.index.arrays;
+    const n = this.index.size;
+    const seen = new Set<number>();
+    for (let d = 0; d < n; d++) if (date[d] !== NO_DATE) seen.add(date[d]);
+    const days = Int32Array.from([NO_DATE, ...[...seen].sort((a, b) => a - b)]);
+    const place = new Map<number, number>();
+    days.forEach((day, i) => place.set(day, i));
+    // Two bytes a document while the days are at most 65,536 (179 years of daily news).
+    const dayOf = days.length <= 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
+    for (let d = 0; d < n; d++) dayOf[d] = place.get(date[d])!;
+    this.dayIndex = { days, dayOf };
+    return this.dayIndex;
+  }
 
   rank(req: RankRequest): RankResult {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
@@ -269,6 +316,59 @@ export class Ranker {
     this.nTouched = nTouched;
   }
 
+  /**
+   * Live documents matching `word` — by its stem or another reading, and with
+   * `root` by its root too, as a search matches it — in all (`all`) and among
+   * those marked in `within` (`count`; all of them without `within`).
+   * Undefined when counting would read more than `budget` postings (`cost`:
+   * what it read). Every document holding a stem holds its root, so a word
+   * without other readings matches the documents of one term: counted from
+   * the lexicon without `within`, from one posting list with it.
+   */
+  countWord(word: QueryWord, within: Uint8Array | undefined, budget: number, root: boolean): WordCount | undefined {
+    const withRoot = root && this.params.rootWeight > 0;
+    const terms: [Namespace, string][] = word.alternates.length === 0 ? [withRoot ? ['roots', word.root] : ['stems', word.stem]] : [word.stem, ...word.alternates].map((t) => ['stems', t]);
+    if (withRoot && word.alternates.length) terms.push(['roots', word.root]);
+    if (terms.length === 1 && !within) {
+      const all = this.index.df(...terms[0]);
+      return { count: all, all, cost: 0 };
+    }
+    const lists = terms.flatMap(([ns, t]) => this.index.postingLists(ns, t));
+    let cost = 0;
+    for (const l of lists) cost += l.postings;
+    if (cost > budget) return undefined;
+    const deleted = this.index.deleted;
+    let count = 0;
+    let all = 0;
+    if (terms.length === 1) {
+      // One term: no document twice.
+      for (const l of lists) {
+        const cur = l.cursor.reset(l.start, l.end);
+        while (cur.next()) {
+          const doc = l.base + cur.doc;
+          if (within![doc] && !(deleted && deleted[doc])) count++;
+        }
+        all += l.df;
+      }
+      return { count, all, cost };
+    }
+    // Several terms: the documents already counted carry this epoch's stamp.
+    const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
+    const { stamp } = this;
+    for (const l of lists) {
+      const cur = l.cursor.reset(l.start, l.end);
+      while (cur.next()) {
+        const doc = l.base + cur.doc;
+        if (stamp[doc] === epoch) continue;
+        stamp[doc] = epoch;
+        if (deleted && deleted[doc]) continue;
+        all++;
+        if (!within || within[doc]) count++;
+      }
+    }
+    return { count, all, cost };
+  }
+
   /** Marks every document holding stem `stem` in `into`. */
   private docsOf(stem: string, into: Set<number>): void {
     for (const l of this.index.postingLists('stems', stem)) {
@@ -277,7 +377,7 @@ export class Ranker {
     }
   }
 
-  /** The documents that qualify, counted by source, the best k in order. */
+  /** The documents that qualify, counted by source (and day), the best k in order. */
   private collect(plan: Plan, req: RankRequest): RankResult {
     const banned = new Set<number>();
     for (const t of plan.excluded) this.docsOf(t, banned);
@@ -286,8 +386,13 @@ export class Ranker {
     const deleted = this.index.deleted;
     const phrases = req.query.phrases.length > 0 && req.verify !== undefined;
     const filtered = deleted !== undefined || banned.size > 0 || fromDay !== undefined || toDay !== undefined || phrases;
-    const heapDocs: number[] = [];
-    const heapScores: number[] = [];
+    const newest = req.sort === 'newest';
+    const dayOf = req.countDays ? this.days().dayOf : undefined;
+    const dayCounts = req.countDays ? new Uint32Array(this.days().days.length) : undefined;
+    const mark = req.mark;
+    // The heap orders by key (the score, or the date when newest first), then score, then document order.
+    const heap: Heap = { docs: [], keys: [], scores: [] };
+    const { docs: hDocs, keys: hKeys, scores: hScores } = heap;
     const perSource = new Uint32Array(this.index.sources.length);
     const need = plan.required;
     const k = req.k;
@@ -307,64 +412,80 @@ export class Ranker {
       perSource[sid]++;
       if (source !== undefined && sid !== source) continue;
       total++;
+      if (dayCounts) dayCounts[dayOf![doc]]++;
+      if (mark) mark[doc] = 1;
       if (k === 0) continue;
       // Most documents lose to the weakest of a full heap: test before the call.
       const score = acc[doc];
-      if (heapDocs.length === k && !better(score, doc, heapScores[0], heapDocs[0])) continue;
-      pushTop(heapDocs, heapScores, k, doc, score);
+      const key = newest ? date[doc] : score;
+      if (hDocs.length === k && !better(key, score, doc, hKeys[0], hScores[0], hDocs[0])) continue;
+      pushTop(heap, k, doc, key, score);
     }
-    // Sort the heap's contents best first; ties by document order.
+    // Sort the heap's contents best first.
     // Plain loops: `map` over an empty heap returns an array of another shape, which deoptimized this function.
     const order: number[] = [];
-    for (let i = 0; i < heapDocs.length; i++) order.push(i);
-    order.sort((a, b) => heapScores[b] - heapScores[a] || heapDocs[a] - heapDocs[b]);
-    const sourceCounts = new Map<number, number>();
-    for (let sid = 0; sid < perSource.length; sid++) if (perSource[sid]) sourceCounts.set(sid, perSource[sid]);
+    for (let i = 0; i < heap.docs.length; i++) order.push(i);
+    order.sort((a, b) => (better(heap.keys[a], heap.scores[a], heap.docs[a], heap.keys[b], heap.scores[b], heap.docs[b]) ? -1 : 1));
     const docs: number[] = [];
     const scores: number[] = [];
     for (const i of order) {
-      docs.push(heapDocs[i]);
-      scores.push(heapScores[i]);
+      docs.push(heap.docs[i]);
+      scores.push(heap.scores[i]);
     }
-    return { docs, scores, total, sourceCounts, partial: plan.partial };
+    return { docs, scores, total, sourceCounts: perSource, dayCounts, partial: plan.partial };
   }
 }
 
-function better(sa: number, da: number, sb: number, db: number): boolean {
-  return sa > sb || (sa === sb && da < db);
+/** The best k seen so far: a min-heap on (key, score, -doc) in three parallel arrays. */
+interface Heap {
+  docs: number[];
+  keys: number[];
+  scores: number[];
 }
 
-/** Min-heap of size k on (score, -doc): keeps the k best. */
-function pushTop(docs: number[], scores: number[], k: number, doc: number, score: number): void {
-  if (docs.length < k) {
-    docs.push(doc);
-    scores.push(score);
-    let i = docs.length - 1;
+/** Whether (key a, score a, document a) ranks before b: higher key, then higher score, then earlier document. */
+function better(ka: number, sa: number, da: number, kb: number, sb: number, db: number): boolean {
+  return ka > kb || (ka === kb && (sa > sb || (sa === sb && da < db)));
+}
+
+function before(h: Heap, i: number, j: number): boolean {
+  return better(h.keys[i], h.scores[i], h.docs[i], h.keys[j], h.scores[j], h.docs[j]);
+}
+
+/** Keeps the k best in the heap (its root the weakest). */
+function pushTop(h: Heap, k: number, doc: number, key: number, score: number): void {
+  if (h.docs.length < k) {
+    h.docs.push(doc);
+    h.keys.push(key);
+    h.scores.push(score);
+    let i = h.docs.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!better(scores[p], docs[p], scores[i], docs[i])) break;
-      swap(docs, scores, i, p);
+      if (!before(h, p, i)) break;
+      swap(h, i, p);
       i = p;
     }
     return;
   }
-  if (!better(score, doc, scores[0], docs[0])) return;
-  docs[0] = doc;
-  scores[0] = score;
+  if (!better(key, score, doc, h.keys[0], h.scores[0], h.docs[0])) return;
+  h.docs[0] = doc;
+  h.keys[0] = key;
+  h.scores[0] = score;
   let i = 0;
   for (;;) {
     const l = 2 * i + 1;
     const r = l + 1;
     let m = i;
-    if (l < k && better(scores[m], docs[m], scores[l], docs[l])) m = l;
-    if (r < k && better(scores[m], docs[m], scores[r], docs[r])) m = r;
+    if (l < k && before(h, m, l)) m = l;
+    if (r < k && before(h, m, r)) m = r;
     if (m === i) break;
-    swap(docs, scores, i, m);
+    swap(h, i, m);
     i = m;
   }
 }
 
-function swap(docs: number[], scores: number[], i: number, j: number): void {
-  [docs[i], docs[j]] = [docs[j], docs[i]];
-  [scores[i], scores[j]] = [scores[j], scores[i]];
+function swap(h: Heap, i: number, j: number): void {
+  [h.docs[i], h.docs[j]] = [h.docs[j], h.docs[i]];
+  [h.keys[i], h.keys[j]] = [h.keys[j], h.keys[i]];
+  [h.scores[i], h.scores[j]] = [h.scores[j], h.scores[i]];
 }

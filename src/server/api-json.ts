@@ -4,7 +4,7 @@
  * added, field for field in the order the API has always sent them.
  */
 import type { HighlightedDocument } from '../search/searcher.js';
-import type { Hit, SearchResult, Span, StoredDocument } from '../search/types.js';
+import type { Highlights, Hit, SearchResult, StoredDocument } from '../search/types.js';
 import { markedHtml, snippetHtml } from './view/marked.js';
 
 export interface ApiHit {
@@ -15,16 +15,18 @@ export interface ApiHit {
   titleHighlighted: string;
   /** Up to three fragments of the text, HTML-escaped, matches in `<mark>`, joined by ` … `. */
   snippet: string;
-  highlights: { title: Span[]; text: Span[] };
+  highlights: Highlights;
   metadata: Record<string, unknown>;
+  /** Present (true) when the stored document could not be read: the hit has its id and score only. */
+  damaged?: true;
 }
 
 export type ApiSearchResult = Omit<SearchResult, 'hits'> & { hits: ApiHit[] };
 
-export type ApiHighlightedDocument = StoredDocument & { titleHighlighted: string; textHighlighted: string; highlights: { title: Span[]; text: Span[] } };
+export type ApiHighlightedDocument = StoredDocument & { titleHighlighted: string; textHighlighted: string; highlights: Highlights };
 
 export function apiHit(h: Hit): ApiHit {
-  return {
+  const hit: ApiHit = {
     id: h.id,
     score: h.score,
     title: h.title,
@@ -33,6 +35,8 @@ export function apiHit(h: Hit): ApiHit {
     highlights: h.highlights,
     metadata: h.metadata,
   };
+  if (h.damaged) hit.damaged = true;
+  return hit;
 }
 
 export function apiSearchResult(r: SearchResult): ApiSearchResult {

@@ -6,8 +6,9 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { ServerSettings } from '../common/config.js';
+import { DEFAULT_SETTINGS, type ServerSettings } from '../common/defaults.js';
 import { MAX_BODY_BYTES } from '../common/limits.js';
+import { CpuGuard } from './cpu-guard.js';
 import { errorHandler, notFound } from './errors.js';
 import type { SearchEngine } from '../engine/engine.js';
 import { parseQueryString, rejectMalformedUrl, requestLogger, scriptGuards, securityHeaders } from './middleware.js';
@@ -24,7 +25,7 @@ import { SearchService } from './search-service.js';
 
 export interface AppContext {
   engine: SearchEngine;
-  options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & { cacheSize?: number; adminToken?: string };
+  options: Pick<ServerSettings, 'corsOrigin' | 'rateLimit' | 'trustProxy'> & Partial<Pick<ServerSettings, 'cacheSize' | 'clientCpuMs' | 'queueTimeoutMs'>> & { adminToken?: string };
   logger: Logger;
 }
 
@@ -49,6 +50,10 @@ export function createApp(ctx: AppContext): Express {
   app.use('/fragments', ...guards.fragments);
   // The write routes (only with an admin token) read their own bodies, larger than this parser's limit: before it.
   if (options.adminToken) writeRoutes(app, engine, options.adminToken);
+  // Whatever searches takes turns and counts against its client's share of time.
+  const cpu = new CpuGuard({ budgetMs: options.clientCpuMs ?? DEFAULT_SETTINGS.clientCpuMs, queueTimeoutMs: options.queueTimeoutMs ?? DEFAULT_SETTINGS.queueTimeoutMs });
+  app.use(['/api/search', '/api/suggest', '/api/documents', '/fragments', '/doc'], cpu.middleware);
+  app.use((req, res, next) => (req.path === '/' ? cpu.middleware(req, res, next) : next()));
   app.use(express.json({ limit: MAX_BODY_BYTES }));
 
   const search = new SearchService(engine, options.cacheSize ?? 0);

@@ -1,7 +1,7 @@
 /** OpenAPI 3.1 description of the service. tests/api/openapi.test.ts keeps it true to the routes. */
 import { ERROR_KINDS } from '../common/errors.js';
 import { writePaths, writeSchemas, writeSecuritySchemes } from './openapi-writes.js';
-import { API_MAX_HITS, API_MAX_OFFSET, DEFAULT_HIT_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS } from '../common/limits.js';
+import { API_MAX_HITS, API_MAX_OFFSET, DATE_FACET_MAX_DAYS, DATE_FACET_MAX_MONTHS, DEFAULT_HIT_LIMIT, DOCUMENT_MAX_HIGHLIGHTS, HIT_MAX_HIGHLIGHTS, MAX_PAGE, MAX_QUERY_LENGTH, MAX_SOURCE_LENGTH, MAX_SUGGESTIONS, SNIPPET_SCAN_CHARACTERS, SOURCE_FACET_LIMIT } from '../common/limits.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -18,17 +18,50 @@ const q = (required: boolean, description: string) => ({
 
 const filterParams = [
   { name: 'mode', in: 'query', required: false, description: 'any: documents with any of the words, ranked; all: documents with every word.', schema: { type: 'string', enum: ['any', 'all'], default: 'any' } },
-  { name: 'source', in: 'query', required: false, description: 'Only documents whose `source` field is exactly this.', schema: { type: 'string', maxLength: MAX_SOURCE_LENGTH } },
+  { name: 'source', in: 'query', required: false, description: 'Only documents whose `source` field is exactly this; empty (`source=`): only documents without a source.', schema: { type: 'string', maxLength: MAX_SOURCE_LENGTH } },
   { name: 'from', in: 'query', required: false, description: 'Only documents dated on or after this day.', schema: { type: 'string', format: 'date' } },
   { name: 'to', in: 'query', required: false, description: 'Only documents dated on or before this day.', schema: { type: 'string', format: 'date' } },
+  {
+    name: 'sort',
+    in: 'query',
+    required: false,
+    description: 'relevance: best first; newest: by the `date` field, latest day first (documents of one day best first, undated documents last).',
+    schema: { type: 'string', enum: ['relevance', 'newest'], default: 'relevance' },
+  },
 ];
+
+const flag = (name: string, byDefault: boolean, description: string) => ({ name, in: 'query', required: false, description, schema: { type: 'boolean', default: byDefault } });
+
+const collapseParam = (byDefault: boolean) =>
+  flag('collapse', byDefault, 'Fold near-duplicates (same normalized title, nearly the same opening: the same story from several papers) into one hit listing the others in `duplicates`. `true`/`false` (or `1`/`0`).');
+
+const correctParam = flag(
+  'correct',
+  true,
+  'When a word of the query matches no document and exactly one near spelling of it is common, answer for the corrected query (and say so in `correction`); `false` searches the words as given.',
+);
 
 /** The parameters of the search page (and of its fragments). */
 const pageParameters = [
   { ...q(false, 'The query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
   { name: 'page', in: 'query', required: false, description: 'Page of ten results.', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 } },
   ...filterParams,
+  collapseParam(true),
+  correctParam,
 ];
+
+const TOO_MANY = 'Too many requests from this client (FAHRAS_RATE_LIMIT a minute), too many of its requests waiting, or its share of search time (FAHRAS_CLIENT_CPU_MS a minute) used up; Retry-After says when to try again.';
+const UNAVAILABLE = 'The index is not loaded yet (code not_ready), or the request waited longer than FAHRAS_QUEUE_TIMEOUT_MS for its turn (code busy).';
+
+/** Matches of a title and a text; bounded lists. */
+const highlightsSchema = (bound: string) => ({
+  type: 'object',
+  properties: {
+    title: { type: 'array', items: { $ref: '#/components/schemas/Span' } },
+    text: { type: 'array', items: { $ref: '#/components/schemas/Span' } },
+    truncated: { type: 'boolean', const: true, description: `Present when there may be more matches than listed: ${bound}.` },
+  },
+});
 
 const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 
@@ -57,34 +90,36 @@ function readDocument(version: string): Record<string, unknown> {
       '/api/search': {
         get: {
           operationId: 'search',
-          summary: 'Ranked documents matching a query, with highlighted snippets and counts by source.',
+          summary: 'Ranked documents matching a query, with highlighted snippets, counts by source and date, near-duplicates folded and misspellings corrected on request.',
           parameters: [
             q(true, 'The query: words, "a phrase", -excluded, prefix*. Trimmed; must not be empty.'),
             { name: 'limit', in: 'query', required: false, description: 'Hits to return.', schema: { type: 'integer', minimum: 1, maximum: API_MAX_HITS, default: DEFAULT_HIT_LIMIT } },
-            { name: 'offset', in: 'query', required: false, description: 'Hits to skip.', schema: { type: 'integer', minimum: 0, maximum: API_MAX_OFFSET, default: 0 } },
+            { name: 'offset', in: 'query', required: false, description: 'Hits to skip (folded hits when `collapse` is on).', schema: { type: 'integer', minimum: 0, maximum: API_MAX_OFFSET, default: 0 } },
             ...filterParams,
+            collapseParam(false),
+            correctParam,
           ],
           responses: {
             '200': { description: 'The page of hits.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
             '400': errorResponse('A parameter is missing, repeated or out of range.'),
-            '429': errorResponse('Too many requests from this client.'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(TOO_MANY),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
       '/api/suggest': {
         get: {
           operationId: 'suggest',
-          summary: 'Completions of the last word of the input, most frequent first.',
+          summary: 'Completions of the last word of the input that go with the words before it, each counted for the whole completed query.',
           parameters: [
-            q(true, 'What has been typed so far; its last word is completed. Ending in a space gives no completions.'),
+            q(true, 'What has been typed so far; its last word is completed among the documents matching the words before it. Ending in a space gives no completions.'),
             { name: 'limit', in: 'query', required: false, description: 'Completions to return.', schema: { type: 'integer', minimum: 1, maximum: MAX_SUGGESTIONS, default: MAX_SUGGESTIONS } },
           ],
           responses: {
             '200': { description: 'Completions.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SuggestResponse' } } } },
             '400': errorResponse('A parameter is missing, repeated or out of range.'),
-            '429': errorResponse('Too many requests from this client.'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(TOO_MANY),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
@@ -100,8 +135,9 @@ function readDocument(version: string): Record<string, unknown> {
             '200': { description: 'The document.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DocumentResponse' } } } },
             '400': errorResponse('A parameter is repeated or too long.'),
             '404': errorResponse('No document has this id.'),
-            '429': errorResponse('Too many requests from this client.'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(TOO_MANY),
+            '500': errorResponse('The stored copy of the document is damaged (code damaged_document); the rest of the index is served.'),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
@@ -140,7 +176,7 @@ function readDocument(version: string): Record<string, unknown> {
           operationId: 'searchPage',
           summary: 'The search page (HTML); with q, results rendered on the server.',
           parameters: pageParameters,
-          responses: { '200': html('The page.'), '400': html('The page with an error message.'), '503': html('The index is not loaded yet.') },
+          responses: { '200': html('The page.'), '400': html('The page with an error message.'), '429': html(TOO_MANY), '503': html(UNAVAILABLE) },
         },
       },
       '/fragments': {
@@ -151,8 +187,8 @@ function readDocument(version: string): Record<string, unknown> {
           responses: {
             '200': { description: 'The pieces.', content: { 'application/json': { schema: { $ref: '#/components/schemas/PageFragments' } } } },
             '400': { description: 'The pieces with an error message.', content: { 'application/json': { schema: { $ref: '#/components/schemas/PageFragments' } } } },
-            '429': errorResponse('Too many requests from this client (counted with those to /api).'),
-            '503': errorResponse('The index is not loaded yet.'),
+            '429': errorResponse(`${TOO_MANY} Counted with those to /api.`),
+            '503': errorResponse(UNAVAILABLE),
           },
         },
       },
@@ -164,7 +200,14 @@ function readDocument(version: string): Record<string, unknown> {
             { name: 'id', in: 'path', required: true, description: 'Document id.', schema: { type: 'string' } },
             { ...q(false, 'Highlight the matches of this query.'), schema: { type: 'string', maxLength: MAX_QUERY_LENGTH } },
           ],
-          responses: { '200': html('The document.'), '400': html('A parameter is repeated or too long.'), '404': html('No document has this id.'), '503': html('The index is not loaded yet.') },
+          responses: {
+            '200': html('The document.'),
+            '400': html('A parameter is repeated or too long.'),
+            '404': html('No document has this id.'),
+            '429': html(TOO_MANY),
+            '500': html('The stored copy of the document is damaged.'),
+            '503': html(UNAVAILABLE),
+          },
         },
       },
     },
@@ -173,12 +216,13 @@ function readDocument(version: string): Record<string, unknown> {
         PageFragments: {
           type: 'object',
           description: 'HTML of the page areas with the same ids, but status and title, which are text.',
-          required: ['title', 'status', 'notice', 'facets', 'results', 'pager'],
+          required: ['title', 'status', 'notice', 'facets', 'collapse', 'results', 'pager'],
           properties: {
             title: { type: 'string', description: 'The page title.' },
             status: { type: 'string', description: 'The status line: count and time.' },
-            notice: { type: 'string' },
-            facets: { type: 'string' },
+            notice: { type: 'string', description: 'Errors, an empty result, a did-you-mean or the correction made.' },
+            facets: { type: 'string', description: 'Sources and dates.' },
+            collapse: { type: 'string', description: 'What folding near-duplicates did on this page, and the link that turns it off or on.' },
             results: { type: 'string' },
             pager: { type: 'string' },
           },
@@ -212,11 +256,18 @@ function readDocument(version: string): Record<string, unknown> {
             title: { type: 'string' },
             titleHighlighted: { type: 'string', description: 'HTML: the title escaped, matches in <mark>.' },
             snippet: { type: 'string', description: 'HTML: up to three escaped fragments of the text, matches in <mark>, joined by " … ".' },
-            highlights: {
-              type: 'object',
-              properties: { title: { type: 'array', items: { $ref: '#/components/schemas/Span' } }, text: { type: 'array', items: { $ref: '#/components/schemas/Span' } } },
-            },
+            highlights: highlightsSchema(`each list stops at ${HIT_MAX_HIGHLIGHTS} spans, and only the first ${SNIPPET_SCAN_CHARACTERS.toLocaleString('en')} characters of a text are scanned`),
             metadata: { type: 'object', additionalProperties: true, description: 'Every other field of the document (source, date, url…).' },
+            duplicates: {
+              type: 'array',
+              description: 'With collapse: the near-duplicates folded into this hit, best first (absent when none).',
+              items: {
+                type: 'object',
+                required: ['id'],
+                properties: { id: { type: 'string' }, source: { type: 'string' }, date: { type: 'string', format: 'date' } },
+              },
+            },
+            damaged: { type: 'boolean', const: true, description: 'Present when the stored document could not be read (its record is damaged): the hit keeps its id and score; title, snippet, highlights and metadata are empty.' },
           },
         },
         SearchResponse: {
@@ -233,13 +284,58 @@ function readDocument(version: string): Record<string, unknown> {
                 source: { type: 'string' },
                 from: { type: 'string', format: 'date' },
                 to: { type: 'string', format: 'date' },
+                sort: { type: 'string', enum: ['relevance', 'newest'] },
+                collapse: { type: 'boolean' },
+                correct: { type: 'boolean' },
               },
             },
-            total: { type: 'integer', description: 'Matching documents.' },
+            total: { type: 'integer', description: 'Matching documents (near-duplicates included).' },
             took_ms: { type: 'number' },
             hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
-            facets: { type: 'object', properties: { source: { type: 'object', additionalProperties: { type: 'integer' } } } },
-            didYouMean: { type: 'string', description: 'A near spelling with matches, when the query matched nothing.' },
+            facets: {
+              type: 'object',
+              required: ['source', 'sourceOthers', 'date'],
+              properties: {
+                source: {
+                  type: 'object',
+                  additionalProperties: { type: 'integer' },
+                  description: `Matching documents by source, the source filter not applied: the ${SOURCE_FACET_LIMIT} sources with the most (ties by name); the key "" counts documents without a source.`,
+                },
+                sourceOthers: {
+                  type: 'object',
+                  required: ['sources', 'documents'],
+                  description: 'The sources `source` leaves out, and the matching documents they hold.',
+                  properties: { sources: { type: 'integer' }, documents: { type: 'integer' } },
+                },
+                date: {
+                  type: 'object',
+                  required: ['granularity', 'counts', 'undated'],
+                  description: `Matching documents (every filter applied) by day while their dates span at most ${DATE_FACET_MAX_DAYS} days, by month up to ${DATE_FACET_MAX_MONTHS} months, else by year.`,
+                  properties: {
+                    granularity: { type: 'string', enum: ['day', 'month', 'year'] },
+                    counts: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Keys YYYY-MM-DD, YYYY-MM or YYYY, in date order; periods without documents left out.' },
+                    undated: { type: 'integer', description: 'Matching documents without a date.' },
+                  },
+                },
+              },
+            },
+            didYouMean: {
+              type: 'string',
+              description: 'The query respelled, offered: when a word matches no document, or is held by a handful while a near spelling is common.',
+            },
+            correction: {
+              type: 'object',
+              required: ['query', 'original'],
+              description: 'With correct (the default): the answer is for `query`, a respelling of `original`, the query as given, one of whose words matched nothing.',
+              properties: { query: { type: 'string' }, original: { type: 'string' } },
+            },
+            collapse: {
+              type: 'object',
+              required: ['folded'],
+              description: 'With collapse: near-duplicates folded into the hits returned; `groups`, the hits the whole answer has once folded, when every match was examined.',
+              properties: { folded: { type: 'integer' }, groups: { type: 'integer' } },
+            },
+            partial: { type: 'boolean', description: 'Some terms of the query were left out to stay within its work budget.' },
           },
         },
         SuggestResponse: {
@@ -249,7 +345,15 @@ function readDocument(version: string): Record<string, unknown> {
             q: { type: 'string' },
             suggestions: {
               type: 'array',
-              items: { type: 'object', required: ['term', 'query', 'count'], properties: { term: { type: 'string' }, query: { type: 'string' }, count: { type: 'integer' } } },
+              items: {
+                type: 'object',
+                required: ['term', 'query', 'count'],
+                properties: {
+                  term: { type: 'string', description: 'The completed word.' },
+                  query: { type: 'string', description: 'The input with its last word completed.' },
+                  count: { type: 'integer', description: 'Documents matching the completed query with every word required (for one word, what a search finds).' },
+                },
+              },
             },
           },
         },
@@ -263,7 +367,7 @@ function readDocument(version: string): Record<string, unknown> {
             metadata: { type: 'object', additionalProperties: true },
             titleHighlighted: { type: 'string', description: 'With q: HTML, matches in <mark>.' },
             textHighlighted: { type: 'string', description: 'With q: HTML, matches in <mark>.' },
-            highlights: { type: 'object', description: 'With q: match spans in title and text.' },
+            highlights: { ...highlightsSchema(`each list stops at ${DOCUMENT_MAX_HIGHLIGHTS} spans (the text is not scanned further), and textHighlighted marks those only`), description: 'With q: match spans in title and text.' },
           },
         },
         Stats: {

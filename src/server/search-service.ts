@@ -35,6 +35,7 @@ export class SearchService {
     this.documents();
     const version = this.engine.version!;
     const f = opts.filters;
-    return this.cache.lookup(version, q, [q, opts.limit, opts.offset, opts.mode, f?.source, f?.from, f?.to], () => this.engine.search(q, opts), () => this.engine.version);
+    const key = [q, opts.limit, opts.offset, opts.mode, f?.source, f?.from, f?.to, opts.sort, opts.collapse, opts.correct];
+    return this.cache.lookup(version, q, key, () => this.engine.search(q, opts), () => this.engine.version);
   }
 }

@@ -8,9 +8,11 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
-import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../common/limits.js';
-import { resolveServerSettings, type ServerOptions } from '../common/config.js';
+import { KEEP_ALIVE_TIMEOUT_MS, STALLED_CONNECTION_MS, TIMEOUT_CHECK_FRACTION, TIMEOUT_CHECK_MAX_MS, TIMEOUT_CHECK_MIN_MS } from '../common/limits.js';
+import { resolveServerSettings, type ServerOptions, type ServerSettings } from '../common/config.js';
+import { escapeControls, printableJson } from '../common/printable.js';
 import { createApp } from './app.js';
+import { answerInTurn } from './connections.js';
 import { createEngine, describeEngine } from '../engine/create.js';
 import type { SearchEngine } from '../engine/engine.js';
 import { LocalEngine } from '../engine/local.js';
@@ -34,13 +36,29 @@ export interface RunningServer {
 }
 
 /**
+ * The HTTP server's timeouts. Node checks header and request timeouts on a
+ * timer (every 30 s unless told), so a 10 s timeout could fire at 40 s: the
+ * timer runs at a tenth of the shorter one.
+ */
+export function httpOptions(o: Pick<ServerSettings, 'headersTimeoutMs' | 'requestTimeoutMs'>) {
+  const every = Math.min(o.headersTimeoutMs, o.requestTimeoutMs) * TIMEOUT_CHECK_FRACTION;
+  return {
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: o.headersTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    connectionsCheckingInterval: Math.round(Math.min(TIMEOUT_CHECK_MAX_MS, Math.max(TIMEOUT_CHECK_MIN_MS, every))),
+  };
+}
+
+/**
  * Starts the service; resolves once it listens and the index is loaded.
  * Options left out come from the environment, then the defaults. Rejects on a
  * bad environment variable, and (after closing) when the index cannot be opened.
  */
 export async function createServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const o = resolveServerSettings(opts);
-  const logger = pino({ level: o.logLevel, base: { service: 'fahras' } });
+  // Log lines are JSON, whose C1 controls pino writes as they are: escaped on the way out (logs land on terminals too).
+  const logger = pino({ level: o.logLevel, base: { service: 'fahras' } }, { write: (line: string) => process.stdout.write(printableJson(line)) });
   const engine = createEngine({
     engine: o.engine,
     index: o.index,
@@ -53,10 +71,9 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
     writeLockWaitMs: o.writeLockWaitMs,
   });
   const app = createApp({ engine, options: o, logger });
-  const server = createHttpServer(app);
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  const server = createHttpServer(httpOptions(o), answerInTurn(app));
+  // Nothing moving either way on a connection for this long (a client that stopped reading): it is closed.
+  server.timeout = STALLED_CONNECTION_MS;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,7 +117,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const running = await createServer(opts);
   const { engine, logger } = running;
   const status = engine.status();
-  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${describeEngine(engine)} on ${running.url}/\n`);
+  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${escapeControls(describeEngine(engine))} on ${running.url}/\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -38,15 +38,30 @@ function wholeNumber(name: string, min: number, max: number, fallback: number) {
     .transform((v) => v ?? fallback);
 }
 
-function isoDate(name: string) {
+function isoDate(name: string, emptyIsAbsent = false) {
   const msg = `The parameter "${name}" must be a date written YYYY-MM-DD, e.g. 2015-07-21.`;
   return text(name, false)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, msg)
-    .refine((s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-    }, msg)
+    .transform((s) => (emptyIsAbsent && s.trim() === '' ? undefined : s))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, msg)
+        .refine((s) => {
+          const d = new Date(`${s}T00:00:00Z`);
+          return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+        }, msg)
+        .optional(),
+    )
     .optional();
+}
+
+/** A yes/no parameter: true/false (or 1/0), `fallback` when absent. */
+function flag(name: string, fallback: boolean) {
+  const msg = `The parameter "${name}" must be "true" or "false".`;
+  return z
+    .enum(['true', 'false', '1', '0'], { error: (iss) => (Array.isArray(iss.input) ? `The parameter "${name}" was given more than once; give it once.` : msg) })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
 }
 
 const mode = z
@@ -56,7 +71,15 @@ const mode = z
   .optional()
   .transform((v) => v ?? 'any');
 
-const source = text('source', false).trim().max(MAX_SOURCE_LENGTH, `The parameter "source" must be at most ${MAX_SOURCE_LENGTH} characters long.`).optional().transform((v) => (v ? v : undefined));
+/** A source as documents spell it (not trimmed); empty selects documents without a source (NO_SOURCE). */
+const source = text('source', false).max(MAX_SOURCE_LENGTH, `The parameter "source" must be at most ${MAX_SOURCE_LENGTH} characters long.`).optional();
+
+const sort = z
+  .enum(['relevance', 'newest'], {
+    error: (iss) => (Array.isArray(iss.input) ? 'The parameter "sort" was given more than once; give it once.' : 'The parameter "sort" must be "relevance" or "newest".'),
+  })
+  .optional()
+  .transform((v) => v ?? 'relevance');
 
 const datesInOrder = (v: { from?: string; to?: string }) => v.from === undefined || v.to === undefined || v.from <= v.to;
 const datesMessage = { message: 'The date "from" must not be after the date "to".', path: ['from'] };
@@ -70,6 +93,9 @@ export const searchParams = z
     source,
     from: isoDate('from'),
     to: isoDate('to'),
+    sort,
+    collapse: flag('collapse', false),
+    correct: flag('correct', true),
   })
   .refine(datesInOrder, datesMessage);
 
@@ -92,7 +118,11 @@ export const documentPath = z.object({
   id: z.string().min(1).max(MAX_DOCUMENT_ID_LENGTH, 'The document id is too long.'),
 });
 
-/** The search page: like the API, but pages instead of offsets and q optional (no q = the home page). */
+/**
+ * The search page: like the API, but pages instead of offsets, q optional (no
+ * q = the home page), near-duplicates folded unless asked not to, and empty
+ * dates (the form's empty date fields) taken as absent.
+ */
 export const pageParams = z
   .object({
     q: text('q', false)
@@ -103,8 +133,11 @@ export const pageParams = z
     page: wholeNumber('page', 1, MAX_PAGE, 1),
     mode,
     source,
-    from: isoDate('from'),
-    to: isoDate('to'),
+    from: isoDate('from', true),
+    to: isoDate('to', true),
+    sort,
+    collapse: flag('collapse', true),
+    correct: flag('correct', true),
   })
   .refine(datesInOrder, datesMessage);
 

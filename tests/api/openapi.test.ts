@@ -126,6 +126,10 @@ describe('OpenAPI document', () => {
           for (const v of s.enum) expect(await status([[p.name, v]]), `${label} = ${v}`).toBe(200);
           expect(await status([[p.name, 'zzz']]), `${label} outside the enum`).toBe(400);
         }
+        if (s.type === 'boolean') {
+          for (const v of ['true', 'false', '1', '0']) expect(await status([[p.name, v]]), `${label} = ${v}`).toBe(200);
+          expect(await status([[p.name, 'maybe']]), `${label} not a boolean`).toBe(400);
+        }
         if (s.format === 'date') {
           expect(await status([[p.name, '2015-07-21']]), `${label} a date`).toBe(200);
           expect(await status([[p.name, '21/07/2015']]), `${label} not a date`).toBe(400);

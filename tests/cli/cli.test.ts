@@ -103,7 +103,8 @@ describe.concurrent('fahras search', () => {
     expect(result.total).toBe(1);
     expect(result.hits.map((h: { id: string }) => h.id)).toEqual([SEED_ID]);
     expect(result.hits[0].snippet).toContain('<mark>الإرهاب</mark>');
-    expect(result.facets).toEqual({ source: { '(none)': 1 } });
+    // The seed has no source (counted under the empty string) and no date.
+    expect(result.facets).toEqual({ source: { '': 1 }, sourceOthers: { sources: 0, documents: 0 }, date: { granularity: 'day', counts: {}, undated: 1 } });
   });
 
   it('passes mode, source, dates, limit and offset through', async () => {

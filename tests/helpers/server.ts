@@ -1,5 +1,7 @@
 /** Test helpers: a small index of the seeds plus the server fixture, and servers on ephemeral ports. */
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,4 +142,30 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, e
 
 export function generations(index: string): string[] {
   return readdirSync(index).filter((n) => n.startsWith('gen-'));
+}
+
+/** The SaudiNewsNet corpus in the shared data (never copied into the repository). */
+export const NEWS_CORPUS = join(ROOT, '..', 'shared', 'data', 'corpora', 'saudinewsnet.jsonl.gz');
+
+/**
+ * Builds an index of the first `documents` articles of the SaudiNewsNet corpus
+ * (read at test time from the shared data, written to a temporary folder):
+ * real news, sources and dates for the tests of the page. The first 7,000
+ * hold the same wire stories from several papers (the oil-price story of
+ * 2015-07-21 from alweeam and 3alyoum, the Makkah entrances contract from six).
+ */
+export async function buildNewsIndex(documents = 7000): Promise<TempIndex> {
+  const dir = mkdtempSync(join(tmpdir(), 'fahras-news-'));
+  const lines: string[] = [];
+  const input = createInterface({ input: createReadStream(NEWS_CORPUS).pipe(createGunzip()), crlfDelay: Infinity });
+  for await (const line of input) {
+    if (line.trim()) lines.push(line);
+    if (lines.length >= documents) break;
+  }
+  input.close();
+  mkdirSync(join(dir, 'docs'));
+  writeFileSync(join(dir, 'docs', 'news.jsonl'), lines.join('\n') + '\n');
+  const index = join(dir, 'index');
+  const summary = await buildIndex({ input: join(dir, 'docs'), out: index });
+  return { dir, index, documents: summary.documents, engine: 'local', server: { index, engine: 'local' }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -13,7 +13,11 @@ import { parse, parseFragment } from 'parse5';
 import { expect } from 'vitest';
 import { ROOT, waitFor } from '../helpers/server.js';
 
-export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+/**
+ * The CLI under test: dist/, or FAHRAS_TEST_CLI — e.g. a snapshot of an older
+ * commit (bench/snapshot.ts) — to see the suites that run the CLI fail there.
+ */
+export const MAIN = process.env.FAHRAS_TEST_CLI ? resolve(process.env.FAHRAS_TEST_CLI) : join(ROOT, 'dist', 'cli', 'main.js');
 
 /** SaudiNewsNet, shared beside the repository (never copied into it): suites that need real articles in numbers skip without it. */
 export const CORPUS = resolve(ROOT, '../shared/data/corpora/saudinewsnet.jsonl.gz');

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/index/dates.js';
 import { recordToDocument } from '../../src/ingest/document.js';
 import { buildIndex } from '../../src/index/build.js';
-import { IndexError } from '../../src/index/open.js';
+import { DamagedRecordError } from '../../src/index/errors.js';
 import { openIndex } from '../../src/search/searcher.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fahras-edge-'));
@@ -24,7 +24,7 @@ describe('edge cases', () => {
     expect(recordToDocument({ id: 'مقال😀', text: 'نص عن الطاقة' }, 'f')).toMatchObject({ id: 'مقال😀' });
   });
 
-  it('reports a damaged document store as a damaged index, not a zlib error', async () => {
+  it('reports a damaged stored document as such, not a zlib error, and still answers the search', async () => {
     const out = join(root, 'idx');
     await buildIndex({ input: 'seeds', out });
     const gen = readFileSync(join(out, 'CURRENT'), 'utf8').trim();
@@ -33,8 +33,10 @@ describe('edge cases', () => {
     writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, 0);
     closeSync(fd);
     const s = await openIndex(out);
-    expect(() => s.search('الإرهاب')).toThrow(IndexError);
-    expect(() => s.search('الإرهاب')).toThrow(/damaged: document .* does not match its checksum.*run `fahras index`/);
+    const hit = s.search('الإرهاب').hits[0];
+    expect(hit).toMatchObject({ damaged: true, title: '', metadata: {} });
+    expect(() => s.getDocument(hit.id)).toThrow(DamagedRecordError);
+    expect(() => s.getDocument(hit.id)).toThrow(/stored copy of document .* is damaged.*fahras index/);
     s.close();
   });
 });

@@ -121,6 +121,10 @@ describe('the array schema', () => {
     date: Int32Array.from({ length: n }, (_, i) => 16_600 + i),
     storeOffset: Float64Array.from({ length: n + 1 }, (_, i) => i * 100),
     storeCrc: Uint32Array.from({ length: n }, (_, i) => 0xdeadbeef - i),
+    jumpDoc: Uint32Array.from([1]),
+    jumpFirst: Uint32Array.from([0, 2]),
+    jumpPosition: Uint32Array.from([0, 1024]),
+    jumpOffset: Uint32Array.from([0, 70_000]),
   });
 
   it('round-trips every array in schema order, 8-byte aligned', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CACHE_BYTES_PER_ENTRY } from '../../src/common/limits.js';
 import type { Hit } from '../../src/search/types.js';
+import { emptyFacets } from '../../src/search/facets.js';
 import { estimateBytes, LruCache } from '../../src/server/result-cache.js';
 
 describe('LruCache', () => {
@@ -49,8 +50,8 @@ describe('LruCache by weight', () => {
 describe('SearchCache', () => {
   it('weighs results by their text, so a few large results cannot hold much memory', () => {
     const hit = (text: string): Hit => ({ id: 'n1', score: 1, title: 'عنوان', snippet: { fragments: [{ text, start: 0, highlights: [[0, 5]] }], before: false, after: false }, highlights: { title: [], text: [[0, 5]] }, metadata: { source: 'عكاظ' } });
-    const small = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن')], facets: { source: {} } });
-    const large = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن '.repeat(10_000))], facets: { source: {} } });
+    const small = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن')], facets: emptyFacets() });
+    const large = estimateBytes({ total: 1, took_ms: 0, hits: [hit('الأمن '.repeat(10_000))], facets: emptyFacets() });
     expect(large - small).toBeGreaterThanOrEqual(2 * 'الأمن '.repeat(10_000).length);
     expect(CACHE_BYTES_PER_ENTRY).toBeGreaterThan(small);
   });

@@ -6,7 +6,7 @@ import { buildIndex } from '../../src/index/build.js';
 import { normalize } from '../../src/analysis/normalize.js';
 import { tokenize } from '../../src/analysis/tokenize.js';
 import { openIndex, type Searcher } from '../../src/search/searcher.js';
-import type { Hit, SearchOptions, Span } from '../../src/search/types.js';
+import { NO_SOURCE, type Hit, type SearchOptions, type Span } from '../../src/search/types.js';
 import { apiHighlightedDocument, apiHit } from '../../src/server/api-json.js';
 
 const SEEDS = new URL('../../seeds', import.meta.url).pathname;
@@ -164,8 +164,10 @@ describe('query syntax', () => {
     expect(news.search('الطاقة', { filters: { source: 'nobody' } }).hits).toEqual([]);
   });
 
-  it('facets name documents without a source', () => {
-    expect(news.search('الإرهاب').facets.source).toEqual({ '(none)': 1 });
+  it('facets name documents without a source NO_SOURCE (the empty string), and filter by it', () => {
+    expect(news.search('الإرهاب').facets.source).toEqual({ [NO_SOURCE]: 1 });
+    expect(news.search('الإرهاب', { filters: { source: NO_SOURCE } }).total).toBe(1);
+    expect(news.search('الأمن', { filters: { source: NO_SOURCE } }).total).toBe(0);
     expect(news.search('الأمن').facets.source).toEqual({ bbc: 1, aljazeera: 1, reuters: 1 });
   });
 

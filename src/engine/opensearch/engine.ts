@@ -20,13 +20,15 @@ import { bareHit, filterDays, highlightedDocument, hitOf, pagingOf, suggestionPr
 import { matcherFor } from '../../search/highlight.js';
 import { isEmptyQuery, parseQuery, QueryError, type ParsedQuery } from '../../search/query.js';
 import { DEFAULT_RANK_PARAMS } from '../../search/rank.js';
-import { NO_SOURCE, type HighlightedDocument, type SearchOptions, type SearchResult, type StoredDocument, type Suggestion } from '../../search/types.js';
+import { NO_SOURCE, type Facets, type HighlightedDocument, type SearchOptions, type SearchResult, type StoredDocument, type Suggestion } from '../../search/types.js';
 import type { EngineStats, EngineStatus, SearchEngine, WriteOp, WriteResult } from '../engine.js';
 import { connect, describeFailure, describeNodes, errorTypeOf, isTransient, statusOf } from './connection.js';
 import { storedDocument, type ClusterDocument } from './documents.js';
 import { ClusterWatch, type LiveIndex } from './health.js';
 import { clusterId, LAYOUT_VERSION } from './mapping.js';
-import { SOURCE_FACET, sourceFilter, translate } from './query.js';
+import { DAY_HISTOGRAM, SOURCE_COUNT, SOURCE_FACET, sourceFilter, translate } from './query.js';
+import { dateFacet, emptyFacets, sourceFacet } from '../../search/facets.js';
+import { DAY_MS } from './mapping.js';
 import type { ListedForm } from './word-list.js';
 import { ClusterWriter } from './writes.js';
 
@@ -37,7 +39,34 @@ export interface OpenSearchEngineOptions {
 
 interface SearchResponse {
   hits: { total: { value: number }; hits: { _id: string; _score: number | null; _source?: Partial<ClusterDocument> }[] };
-  aggregations?: { sources?: { buckets: { key: string; doc_count: number }[] }; known?: { source: { doc_count: number } } };
+  aggregations?: {
+    sources?: { buckets: { key: string; doc_count: number }[]; sum_other_doc_count: number };
+    sourceCount?: { value: number };
+    dates?: { days: { buckets: { key: number; doc_count: number }[] }; undated: { doc_count: number } };
+    known?: { source: { doc_count: number } };
+  };
+}
+
+/** The facets of an answer from the cluster's aggregations, in the local engine's shapes (facets.ts). */
+function facetsOf(aggs: SearchResponse['aggregations']): Facets {
+  const buckets = aggs?.sources?.buckets ?? [];
+  const names = buckets.map((b) => b.key);
+  const top = sourceFacet(Uint32Array.from(buckets, (b) => b.doc_count), names);
+  // The cluster's buckets stop at its own limit: what lies past them is counted as the others.
+  const listed = Object.keys(top.source).length;
+  const sourceOthers = {
+    sources: Math.max(top.sourceOthers.sources, (aggs?.sourceCount?.value ?? 0) - listed),
+    documents: top.sourceOthers.documents + (aggs?.sources?.sum_other_doc_count ?? 0),
+  };
+  const days = aggs?.dates?.days.buckets ?? [];
+  const dayNumbers = new Int32Array(days.length + 1);
+  const dayCounts = new Uint32Array(days.length + 1);
+  dayCounts[0] = aggs?.dates?.undated.doc_count ?? 0;
+  days.forEach((b, i) => {
+    dayNumbers[i + 1] = Math.round(b.key / DAY_MS);
+    dayCounts[i + 1] = b.doc_count;
+  });
+  return { ...top, sourceOthers, date: dateFacet(dayCounts, dayNumbers) };
 }
 
 function elapsed(t0: number): number {
@@ -164,7 +193,7 @@ export class OpenSearchEngine implements SearchEngine {
     const { limit, offset } = pagingOf(opts);
     const days = filterDays(opts);
     const q = parseQuery(query, this.analyzer);
-    const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: { source: {} } };
+    const empty: SearchResult = { total: 0, took_ms: 0, hits: [], facets: emptyFacets() };
     if (isEmptyQuery(q)) {
       this.live();
       return { ...empty, took_ms: elapsed(t0) };
@@ -173,7 +202,13 @@ export class OpenSearchEngine implements SearchEngine {
     const withSnippets = opts.snippets !== false;
     const r = await this.read('a search', async (live) => {
       const expansions = await Promise.all(q.prefixes.map(async (p) => (await this.completions(live, p, DEFAULT_RANK_PARAMS.maxPrefixExpansions)).map((f) => f.norm)));
-      const aggs: Record<string, unknown> = { sources: SOURCE_FACET };
+      // Dates are counted with every filter applied, the source's too (it is a post_filter, which aggregations do not see).
+      const dates = { days: DAY_HISTOGRAM, undated: { missing: { field: 'date' } } };
+      const aggs: Record<string, unknown> = {
+        sources: SOURCE_FACET,
+        sourceCount: SOURCE_COUNT,
+        dates: source === undefined ? { filter: { match_all: {} }, aggs: dates } : { filter: sourceFilter(source), aggs: dates },
+      };
       // Whether the source filtered by exists at all: the local engine offers no did-you-mean for one that does not.
       if (source !== undefined && source !== NO_SOURCE) aggs.known = { global: {}, aggs: { source: { filter: sourceFilter(source) } } };
       const body = {
@@ -182,16 +217,17 @@ export class OpenSearchEngine implements SearchEngine {
         from: offset,
         size: limit,
         track_total_hits: true,
+        // Newest first: by date (undated last), then by score, as locally.
+        ...(opts.sort === 'newest' ? { sort: [{ date: { order: 'desc', missing: '_last' } }, { _score: 'desc' }], track_scores: true } : {}),
         // Whole, as stored: filtering a source in a search reorders its keys, and metadata is returned in its own order.
         _source: withSnippets ? true : ['id'],
       };
       return this.query(live, body, this.preference(query, opts));
     });
-    const facets: Record<string, number> = {};
-    for (const b of r.aggregations?.sources?.buckets ?? []) facets[b.key] = b.doc_count;
+    const facets = facetsOf(r.aggregations);
     const matcher = withSnippets ? matcherFor(this.analyzer, q) : undefined;
     const hits = r.hits.hits.map((h) => (matcher && h._source ? hitOf(this.analyzer, matcher, storedDocument(h._source), h._score ?? 0) : bareHit(String(h._source?.id ?? h._id), h._score ?? 0)));
-    const result: SearchResult = { total: r.hits.total.value, took_ms: 0, hits, facets: { source: facets } };
+    const result: SearchResult = { total: r.hits.total.value, took_ms: 0, hits, facets };
     const sourceKnown = r.aggregations?.known === undefined || r.aggregations.known.source.doc_count > 0;
     if (result.total === 0 && withSnippets && sourceKnown) {
       const dym = await this.didYouMean(q);

@@ -93,4 +93,10 @@ export function translate(q: ParsedQuery, o: TranslateOptions): Translation {
 }
 
 /** The source counts over the matching set (before the source filter). */
-export const SOURCE_FACET = { terms: { field: 'source', size: OPENSEARCH_MAX_SOURCE_FACETS, missing: NO_SOURCE } };
+export const SOURCE_FACET = { terms: { field: 'source', size: OPENSEARCH_MAX_SOURCE_FACETS, missing: NO_SOURCE, order: [{ _count: 'desc' }, { _key: 'asc' }] } };
+
+/** How many sources the matching set holds (exact below the threshold). */
+export const SOURCE_COUNT = { cardinality: { field: 'source', missing: NO_SOURCE, precision_threshold: 40_000 } };
+
+/** Matching documents by day (the date facet's periods are made from days, as locally). */
+export const DAY_HISTOGRAM = { date_histogram: { field: 'date', calendar_interval: 'day', min_doc_count: 1 } };

@@ -25,6 +25,17 @@ export function statusText(total, ms) {
   return `${resultCount(total)} (${msFormat.format(ms)} مللي ثانية)`;
 }
 
+const dayFormat = new Intl.DateTimeFormat('ar-u-nu-arab', { day: 'numeric', month: 'long', timeZone: 'UTC' });
+const monthFormat = new Intl.DateTimeFormat('ar-u-nu-arab', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const yearFormat = new Intl.DateTimeFormat('ar-u-nu-arab', { year: 'numeric', timeZone: 'UTC' });
+
+/** A period of the date facet, `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, as a reader says it: "٢١ يوليو", "يوليو ٢٠١٥", "٢٠١٥". @param {string} key */
+export function periodLabel(key) {
+  const d = new Date(`${key.padEnd(10, key.length === 4 ? '-01-01' : '-01').slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return key;
+  return (key.length === 10 ? dayFormat : key.length === 7 ? monthFormat : yearFormat).format(d);
+}
+
 /** @param {unknown} value @returns {{ iso: string, text: string } | undefined} */
 export function formatDate(value) {
   if (typeof value !== 'string' || value === '') return undefined;
@@ -36,16 +47,20 @@ export function formatDate(value) {
 }
 
 /**
- * `/?q=…&page=…` for a page state; defaults are left out.
- * @param {{ q?: string, source?: string, mode?: string, from?: string, to?: string, page?: number }} s
+ * `/?q=…&page=…` for a page state; defaults are left out. An empty `source`
+ * is kept (it selects documents without a source).
+ * @param {{ q?: string, source?: string, mode?: string, from?: string, to?: string, sort?: string, collapse?: boolean, correct?: boolean, page?: number }} s
  */
 export function searchHref(s) {
   const p = new URLSearchParams();
   if (s.q) p.set('q', s.q);
-  if (s.source) p.set('source', s.source);
+  if (s.source !== undefined) p.set('source', s.source);
   if (s.mode && s.mode !== 'any') p.set('mode', s.mode);
   if (s.from) p.set('from', s.from);
   if (s.to) p.set('to', s.to);
+  if (s.sort && s.sort !== 'relevance') p.set('sort', s.sort);
+  if (s.collapse === false) p.set('collapse', 'false');
+  if (s.correct === false) p.set('correct', 'false');
   if (s.page && s.page > 1) p.set('page', String(s.page));
   const qs = p.toString();
   return qs ? `/?${qs}` : '/';

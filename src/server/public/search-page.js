@@ -1,5 +1,5 @@
 // The search page: as-you-type results, suggestions (ARIA combobox), facets,
-// pagination and history, on top of the server-rendered page. The server
+// sorting, dates, pagination and history, on top of the server-rendered page. The server
 // renders every piece of the page: for a new address this script asks it for
 // the pieces (GET /fragments with the page's parameters) and swaps them in,
 // so the page is the same with and without JavaScript, where the plain form
@@ -14,14 +14,20 @@ const form = $('search-form');
 const input = /** @type {HTMLInputElement} */ ($('q'));
 const list = $('suggestions');
 const modeSelect = $('mode');
+const sortSelect = /** @type {HTMLSelectElement} */ ($('sort'));
+const fromInput = /** @type {HTMLInputElement} */ ($('from'));
+const toInput = /** @type {HTMLInputElement} */ ($('to'));
 const statusLine = $('status');
 const notice = $('notice');
 const results = $('results');
 const facets = $('facets');
+const collapseLine = $('collapse');
 const pager = $('pager');
 const failed = /** @type {HTMLTemplateElement} */ ($('search-failed'));
 
-/** @typedef {{ q: string, page: number, mode: string, source?: string, from?: string, to?: string }} State */
+/** @typedef {{ q: string, page: number, mode: string, source?: string, from?: string, to?: string, sort: string, collapse: boolean, correct: boolean }} State */
+
+const no = (v) => v === 'false' || v === '0';
 
 /** What an address asks for, read as the form shows it (the server validates it). @param {string} href @returns {State} */
 function stateFrom(href) {
@@ -30,9 +36,13 @@ function stateFrom(href) {
     q: (p.get('q') ?? '').trim(),
     page: Number(p.get('page')) || 1,
     mode: p.get('mode') === 'all' ? 'all' : 'any',
-    source: p.get('source') || undefined,
+    // An empty source is a choice (documents without one); a missing one is none.
+    source: p.get('source') ?? undefined,
     from: p.get('from') || undefined,
     to: p.get('to') || undefined,
+    sort: p.get('sort') === 'newest' ? 'newest' : 'relevance',
+    collapse: !no(p.get('collapse')),
+    correct: !no(p.get('correct')),
   };
 }
 
@@ -58,6 +68,7 @@ function render(pieces) {
   statusLine.textContent = pieces.status;
   notice.innerHTML = pieces.notice;
   facets.innerHTML = pieces.facets;
+  collapseLine.innerHTML = pieces.collapse;
   results.innerHTML = pieces.results;
   pager.innerHTML = pieces.pager;
 }
@@ -66,6 +77,7 @@ function render(pieces) {
 function showFailure(message) {
   statusLine.textContent = '';
   facets.replaceChildren();
+  collapseLine.replaceChildren();
   results.replaceChildren();
   pager.replaceChildren();
   const box = /** @type {DocumentFragment} */ (failed.content.cloneNode(true));
@@ -97,17 +109,28 @@ async function show(href) {
   }
 }
 
+/** The form's hidden field `name`: present with `value`, or absent when undefined. */
+function syncHidden(name, value) {
+  let field = form.querySelector(`input[name="${name}"]`);
+  if (value === undefined) {
+    field?.remove();
+    return;
+  }
+  if (!field) {
+    field = el('input', { type: 'hidden', name });
+    form.querySelector('.search-button').before(field);
+  }
+  field.value = value;
+}
+
 function syncForm(s) {
   if (input.value.trim() !== s.q) input.value = s.q;
   if (modeSelect) modeSelect.value = s.mode;
-  let hidden = form.querySelector('input[name="source"]');
-  if (s.source) {
-    if (!hidden) {
-      hidden = el('input', { type: 'hidden', name: 'source', id: 'source' });
-      form.append(hidden);
-    }
-    hidden.value = s.source;
-  } else hidden?.remove();
+  sortSelect.value = s.sort;
+  fromInput.value = s.from ?? '';
+  toInput.value = s.to ?? '';
+  syncHidden('source', s.source);
+  syncHidden('collapse', s.collapse ? undefined : 'false');
 }
 
 /**
@@ -131,7 +154,7 @@ function scheduleSearch() {
     const q = input.value.trim();
     if (q === state.q) return;
     // A new burst of typing from a page without a query gets its own history entry; refinements replace it.
-    go({ ...state, q, page: 1 }, state.q ? 'replace' : 'push');
+    go({ ...state, q, page: 1, correct: true }, state.q ? 'replace' : 'push');
   }, SEARCH_DELAY);
 }
 
@@ -209,7 +232,7 @@ function choose(i) {
   const s = suggestions[i];
   if (!s) return;
   input.value = s.query;
-  searchNow({ ...state, q: s.query.trim(), page: 1 });
+  searchNow({ ...state, q: s.query.trim(), page: 1, correct: true });
 }
 
 input.addEventListener('input', () => {
@@ -259,16 +282,30 @@ list.addEventListener('click', (e) => {
   if (li) choose(Number(li.getAttribute('data-index')));
 });
 
+/** The state the form shows now (a new query is corrected again when misspelled). */
+function formState() {
+  const q = input.value.trim();
+  return {
+    ...state,
+    q,
+    mode: modeSelect?.value === 'all' ? 'all' : 'any',
+    sort: sortSelect.value === 'newest' ? 'newest' : 'relevance',
+    from: fromInput.value || undefined,
+    to: toInput.value || undefined,
+    page: 1,
+    correct: q === state.q ? state.correct : true,
+  };
+}
+
 form.addEventListener('submit', (e) => {
   e.preventDefault();
-  searchNow({ ...state, q: input.value.trim(), mode: modeSelect?.value === 'all' ? 'all' : 'any', page: 1 });
+  searchNow(formState());
 });
 
-modeSelect?.addEventListener('change', () => {
-  searchNow({ ...state, q: input.value.trim(), mode: modeSelect.value === 'all' ? 'all' : 'any', page: 1 });
-});
+// The mode, the order and the dates search at once; a date half typed is not a change yet.
+for (const control of [modeSelect, sortSelect, fromInput, toInput]) control?.addEventListener('change', () => searchNow(formState()));
 
-// Facets, pages and did-you-mean links: same URLs as without JavaScript, handled in place.
+// Facets, pages, did-you-mean, correction and folding links: same URLs as without JavaScript, handled in place.
 document.addEventListener('click', (e) => {
   const a = e.target instanceof Element ? e.target.closest('a[data-nav]') : null;
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

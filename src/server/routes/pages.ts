@@ -12,6 +12,7 @@ import type { SearchService } from '../search-service.js';
 import { check, documentParams, documentPath, pageParams } from '../validation.js';
 import { documentPage } from '../view/document-page.js';
 import { badRequestPage, notFoundPage, unavailablePage } from '../view/notices.js';
+import { HOME_STATE } from '../view/page-state.js';
 import { searchPage, searchPieces, type SearchView } from '../view/search-page.js';
 
 /** What the search page shows for the address of `req`, and with which status. */
@@ -20,10 +21,10 @@ async function searchView(req: Request, search: SearchService): Promise<{ status
   const p = check(pageParams, req.query);
   if (!p.ok) {
     const raw = typeof req.query.q === 'string' ? req.query.q : undefined;
-    return { status: 400, view: { state: { q: raw, page: 1, mode: 'any' }, error: p.message, stats } };
+    return { status: 400, view: { state: { ...HOME_STATE, q: raw }, error: p.message, stats } };
   }
   const state = p.value;
-  const options = { limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE, mode: state.mode, filters: { source: state.source, from: state.from, to: state.to } };
+  const options = { limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE, mode: state.mode, filters: { source: state.source, from: state.from, to: state.to }, sort: state.sort, collapse: state.collapse, correct: state.correct };
   const result = state.q ? (await search.search(state.q, options)).entry.result : undefined;
   return { status: 200, view: { state, result, stats } };
 }

@@ -2,7 +2,7 @@
 import type { HighlightedDocument } from '../../search/searcher.js';
 import { arabicNumber, formatDate, searchHref } from '../public/format.js';
 import { layout, metaLine } from './layout.js';
-import { escapeHtml, markedHtml } from './marked.js';
+import { escapeHtml, markedPageHtml, pageText } from './marked.js';
 
 /** The document view's address, at its first match when there is a query. */
 export function documentHref(id: string, q?: string): string {
@@ -14,7 +14,7 @@ export function sourceAndDate(metadata: Record<string, unknown>): string[] {
   const date = formatDate(metadata.date);
   const source = typeof metadata.source === 'string' && metadata.source ? metadata.source : undefined;
   return [
-    source ? `<span class="source"><bdi>${escapeHtml(source)}</bdi></span>` : '',
+    source ? `<span class="source"><bdi>${pageText(source)}</bdi></span>` : '',
     date ? `<time${date.iso ? ` datetime="${date.iso}"` : ''}>${escapeHtml(date.text)}</time>` : '',
   ];
 }
@@ -31,18 +31,20 @@ export function documentPage(d: HighlightedDocument, q: string | undefined): str
   const doc = d.document;
   // Marks are numbered through the title, then the text.
   const titleMarks = doc.title ? d.highlights.title.length : 0;
-  const title = doc.title ? markedHtml(doc.title, d.highlights.title, 1) : escapeHtml(doc.id);
-  const text = markedHtml(doc.text, d.highlights.text, titleMarks + 1);
+  const title = doc.title ? markedPageHtml(doc.title, d.highlights.title, 1) : pageText(doc.id);
+  const text = markedPageHtml(doc.text, d.highlights.text, titleMarks + 1);
   const n = titleMarks + d.highlights.text.length;
   const author = typeof doc.metadata.author === 'string' ? doc.metadata.author : undefined;
   const url = typeof doc.metadata.url === 'string' && /^https?:\/\//i.test(doc.metadata.url) ? doc.metadata.url : undefined;
   const meta = metaLine([
     ...sourceAndDate(doc.metadata),
-    author ? `<span class="author"><bdi>${escapeHtml(author)}</bdi></span>` : '',
+    author ? `<span class="author"><bdi>${pageText(author)}</bdi></span>` : '',
     url ? `<a class="original" href="${escapeHtml(url)}" rel="noopener noreferrer nofollow">المصدر الأصلي</a>` : '',
   ]);
   const back = q ? `<a class="back" href="${escapeHtml(searchHref({ q }))}">→ العودة إلى نتائج «<bdi>${escapeHtml(q)}</bdi>»</a>` : `<a class="back" href="/">→ صفحة البحث</a>`;
-  const matches = q ? `<p class="match-count" role="status">${matchCount(n)}</p>` : '';
+  // The view marks the first matches only; it says so when there are more.
+  const more = d.highlights.truncated ? ` (أول ${arabicNumber(n)} فقط)` : '';
+  const matches = q ? `<p class="match-count" role="status">${matchCount(n)}${more}</p>` : '';
   const body = `<article class="document" data-marks="${n}">
   <nav class="doc-nav">${back}${matches}</nav>
   <h1 class="doc-title" dir="auto">${title}</h1>

@@ -9,6 +9,8 @@ export interface LayoutOptions {
   footer?: string;
   /** <template>s for the page's script, kept out of <main>: markup it shows in cases only it knows of. */
   templates?: string;
+  /** What the page is, for search engines' listings (meta description). */
+  description?: string;
 }
 
 export function layout(o: LayoutOptions): string {
@@ -20,7 +22,9 @@ export function layout(o: LayoutOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>${escapeHtml(o.title)}</title>
+<meta name="description" content="${escapeHtml(o.description ?? 'فهرس: محرك بحث للنصوص العربية.')}">
 <link rel="preload" href="/fonts/noto-naskh-arabic-arabic-400-normal.woff2" as="font" type="font/woff2" crossorigin>
+<link rel="preload" href="/fonts/noto-naskh-arabic-arabic-700-normal.woff2" as="font" type="font/woff2" crossorigin>
 <link rel="stylesheet" href="/static/style.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 ${scripts}
