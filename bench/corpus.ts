@@ -35,7 +35,8 @@ export async function* records(file: string): AsyncGenerator<CorpusRecord> {
   for await (const line of jsonLines(file)) if (line.trim()) yield JSON.parse(line) as CorpusRecord;
 }
 
-async function tile(times: number, out: string): Promise<void> {
+/** Writes the 1× corpus `times` times over into `out`, each copy after the first with fresh ids. */
+export async function tile(times: number, out: string): Promise<void> {
   ensureDirs();
   const tmp = `${out}.tmp-${process.pid}`;
   const w = createWriteStream(tmp, { highWaterMark: 1 << 20 });

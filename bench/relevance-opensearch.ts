@@ -1,5 +1,7 @@
 /**
- * Relevance peer: OpenSearch 2.19's built-in `arabic` analyzer (Lucene: standard tokenizer,
+ * Relevance on OpenSearch: fahras on a cluster (its own analysis and ranking translated, the
+ * OpenSearch engine of src/engine/opensearch) beside fahras's local index, and the peer row:
+ * OpenSearch 2.19's built-in `arabic` analyzer (Lucene: standard tokenizer,
  * lowercase, decimal digits, Arabic stop words, arabic_normalization, arabic_stem) with BM25
  * defaults (k1 1.2, b 0.75), on the shared Arabic collections, under the same protocol as
  * bench/relevance.ts: title + text indexed, the raw question as the query, runs 100 deep,
@@ -7,7 +9,12 @@
  *
  *   npx tsx bench/relevance-opensearch.ts [--data ../shared/data/relevance] [--url http://127.0.0.1:9200]
  *       [--type best_fields|most_fields|cross_fields] [--search-type query_then_fetch|dfs_query_then_fetch]
- *       [--runs bench/out/opensearch-runs] [--json out.json]
+ *       [--shards 1] [--runs bench/out/opensearch-runs] [--json out.json]
+ *
+ * fahras on OpenSearch: each set built with `buildOpenSearchIndex` (the code of `fahras index
+ * --engine opensearch`) into `--shards` primary shards (global statistics through
+ * dfs_query_then_fetch when there are several), searched through `OpenSearchEngine.search`, 100 deep;
+ * the local row is `evaluateCollection` (what `fahras eval` runs), in the same invocation.
  *
  * Without --url it starts a one-node cluster with opensearch/cluster.ts and stops it at the end.
  * Each set is one index with ONE shard (no replica), so every term statistic is already global and
@@ -26,6 +33,11 @@ import { Client } from '@opensearch-project/opensearch';
 import { evaluate, type MetricSummary } from '../src/eval/metrics.js';
 import { readQrels, readQueries, runLine } from '../src/eval/trec.js';
 import { startCluster, type Cluster } from '../opensearch/cluster.js';
+import { evaluateCollection } from '../src/eval/run.js';
+import { buildOpenSearchIndex } from '../src/engine/opensearch/indexing.js';
+import { OpenSearchEngine } from '../src/engine/opensearch/engine.js';
+import { RUN_DEPTH } from '../src/common/limits.js';
+import type { OpenSearchSettings } from '../src/common/defaults.js';
 
 export const RELEVANCE_SETS = ['xquad-ar', 'arcd-train', 'quranqa-train'] as const;
 type MultiMatchType = 'best_fields' | 'most_fields' | 'cross_fields';
@@ -116,6 +128,27 @@ export async function evaluateSet(
   return { ...metrics, docs, indexSeconds, querySeconds };
 }
 
+/** fahras on OpenSearch: the set built into alias `alias` and its questions searched through the engine. */
+export async function evaluateFahrasOnOpenSearch(urls: string[], dir: string, alias: string, shards: number): Promise<PeerResult> {
+  const settings: OpenSearchSettings = { urls, index: alias, checkMs: 60_000 };
+  const t0 = performance.now();
+  const built = await buildOpenSearchIndex({ input: join(dir, 'docs.jsonl'), opensearch: settings, shards, replicas: 0, keep: 0 });
+  const indexSeconds = (performance.now() - t0) / 1000;
+  const engine = new OpenSearchEngine(settings);
+  await engine.start();
+  try {
+    const queries = readQueries(join(dir, 'queries.tsv'));
+    const runs = new Map<string, string[]>();
+    const t1 = performance.now();
+    for (const q of queries) runs.set(q.qid, (await engine.search(q.text, { limit: RUN_DEPTH, snippets: false })).hits.map((h) => h.id));
+    const querySeconds = (performance.now() - t1) / 1000;
+    const metrics = evaluate(runs, readQrels(join(dir, 'qrels.txt')), queries.map((q) => q.qid));
+    return { ...metrics, docs: built.documents, indexSeconds, querySeconds };
+  } finally {
+    await engine.close();
+  }
+}
+
 function row(set: string, m: PeerResult): string {
   const f = (x: number) => x.toFixed(3);
   return `| ${set} | ${m.queries} | ${f(m.mrr10)} | ${f(m.recall10)} | ${f(m.recall100)} | ${f(m.ndcg10)} | ${f(m.map10)} | ${m.indexSeconds.toFixed(1)} | ${((m.querySeconds * 1000) / (m.queries + m.skipped)).toFixed(1)} |`;
@@ -131,8 +164,11 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       json: { type: 'string' },
       heap: { type: 'string', default: '1g' },
+      shards: { type: 'string', default: '1' },
     },
   });
+  const shards = Number(values.shards);
+  if (!Number.isInteger(shards) || shards < 1) throw new Error('--shards must be a whole number from 1');
   const type = values.type as MultiMatchType;
   if (!['best_fields', 'most_fields', 'cross_fields'].includes(type)) throw new Error(`--type must be best_fields, most_fields or cross_fields`);
   const searchType = values['search-type'] as SearchType;
@@ -149,20 +185,34 @@ async function main(): Promise<void> {
     const info = (await client.info()).body as unknown as { version: { number: string; lucene_version: string } };
     if (values.runs) mkdirSync(values.runs, { recursive: true });
     const results: Record<string, PeerResult> = {};
+    const fahras: Record<string, { local: MetricSummary; opensearch: PeerResult }> = {};
+    const urls = cluster ? cluster.urls : [values.url!];
     for (const set of RELEVANCE_SETS) {
-      results[set] = await evaluateSet(client, join(values.data!, set), `relevance-${set}`, {
+      const dir = join(values.data!, set);
+      const local = (await evaluateCollection({ docs: join(dir, 'docs.jsonl'), queries: join(dir, 'queries.tsv'), qrels: join(dir, 'qrels.txt') })).metrics;
+      fahras[set] = { local, opensearch: await evaluateFahrasOnOpenSearch(urls, dir, `relevance-fahras-${set}`, shards) };
+      results[set] = await evaluateSet(client, dir, `relevance-${set}`, {
         type,
         searchType,
         runFile: values.runs ? join(values.runs, `${set}.run`) : undefined,
       });
       await client.indices.delete({ index: `relevance-${set}` });
+      await client.indices.delete({ index: `relevance-fahras-${set}-*` });
     }
+    const f = (x: number) => x.toFixed(3);
+    console.log(`fahras local vs fahras on OpenSearch ${info.version.number} (${shards} shard${shards > 1 ? 's, dfs_query_then_fetch' : ''}), 100 deep\n`);
+    console.log('| set | MRR@10 local | MRR@10 on OpenSearch | difference | R@100 local | R@100 on OpenSearch | nDCG@10 local | nDCG@10 on OpenSearch | index s | ms/query |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [set, { local, opensearch: o }] of Object.entries(fahras)) {
+      console.log(`| ${set} | ${f(local.mrr10)} | ${f(o.mrr10)} | ${(o.mrr10 - local.mrr10 >= 0 ? '+' : '') + f(o.mrr10 - local.mrr10)} | ${f(local.recall100)} | ${f(o.recall100)} | ${f(local.ndcg10)} | ${f(o.ndcg10)} | ${o.indexSeconds.toFixed(1)} | ${((o.querySeconds * 1000) / (o.queries + o.skipped)).toFixed(1)} |`);
+    }
+    console.log('');
     console.log(`OpenSearch ${info.version.number} (Lucene ${info.version.lucene_version}), \`arabic\` analyzer on title and text, BM25 defaults, 1 shard`);
     console.log(`query: {"multi_match":{"query":<question>,"fields":["title","text"],"type":"${type}"}}, size 100, search_type ${searchType}\n`);
     console.log('| set | queries | MRR@10 | Recall@10 | Recall@100 | nDCG@10 | MAP@10 | index s | ms/query |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const [set, m] of Object.entries(results)) console.log(row(set, m));
-    if (values.json) writeFileSync(values.json, JSON.stringify({ opensearch: info.version.number, type, searchType, results }, null, 2));
+    if (values.json) writeFileSync(values.json, JSON.stringify({ opensearch: info.version.number, type, searchType, shards, results, fahras }, null, 2));
   } finally {
     await client.close();
     await cluster?.stop();

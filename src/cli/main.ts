@@ -28,6 +28,14 @@ function integer(min: number, max: number) {
   };
 }
 
+/** The engine flags of index, search, serve and start (credentials only through the environment: a command line is visible to every user of the machine). */
+function withEngine(c: Command): Command {
+  return c
+    .addOption(new Option('--engine <engine>', 'what holds the index: the local folder or an OpenSearch cluster (env FAHRAS_ENGINE)').choices(['local', 'opensearch']))
+    .option('--opensearch-url <urls>', 'the cluster\'s node URLs, comma-separated (env FAHRAS_OPENSEARCH_URL)')
+    .option('--opensearch-index <name>', 'the alias of the index in the cluster (env FAHRAS_OPENSEARCH_INDEX, default fahras)');
+}
+
 /** --wait: how long a command that writes an index waits for another process writing it. */
 const waitOption = () => new Option('--wait <seconds>', 'how long to wait for another process writing the index').argParser(integer(0, 3600)).default(10);
 
@@ -40,15 +48,21 @@ export function program(): Command {
     // Commander quotes what it was given (an unknown option, a bad value): shown, never acted on.
     .configureOutput({ outputError: (s, write) => write(escapeControls(s, true)) });
 
-  p.command('index')
-    .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz); with --update, add and replace documents in an existing one.')
-    .option('-i, --input <path>', 'folder or file of documents', 'seeds')
-    .option('-o, --out <dir>', 'index folder to write (replaced atomically)', DEFAULT_INDEX)
-    .option('--strict', 'stop at the first bad document instead of skipping it', false)
-    .option('-q, --quiet', 'print only the summary', false)
-    .option('--update', 'add the documents to the index at --out, replacing those with the same id; nothing else changes', false)
-    .option('--batch <n>', `with --update: documents committed at a time (default ${UPDATE_BATCH_DOCUMENTS})`, integer(1, 1_000_000))
-    .addOption(waitOption())
+  withEngine(
+    p
+      .command('index')
+      .description('Build an index from a folder or file of documents (.txt, .md, .json, .jsonl, optionally .gz): a local folder, or a new index in an OpenSearch cluster and its alias moved to it; with --update, add and replace documents in an existing local index.')
+      .option('-i, --input <path>', 'folder or file of documents', 'seeds')
+      .option('-o, --out <dir>', 'index folder to write (replaced atomically; local engine)', DEFAULT_INDEX)
+      .option('--strict', 'stop at the first bad document instead of skipping it', false)
+      .option('-q, --quiet', 'print only the summary', false)
+      .option('--update', 'add the documents to the index at --out, replacing those with the same id; nothing else changes', false)
+      .option('--batch <n>', `with --update: documents committed at a time (default ${UPDATE_BATCH_DOCUMENTS})`, integer(1, 1_000_000))
+      .addOption(waitOption()),
+  )
+    .option('--shards <n>', 'primary shards of the new index (opensearch)', integer(1, 1024))
+    .option('--replicas <n>', 'replicas of each shard (opensearch; default 1 on a cluster of two data nodes or more, else 0)', integer(0, 16))
+    .option('--keep <n>', 'earlier builds kept for rollback (opensearch)', integer(0, 100), 1)
     .action(runIndex);
 
   p.command('delete')
@@ -66,7 +80,7 @@ export function program(): Command {
     .addOption(waitOption())
     .action(runCompact);
 
-  p.command('search')
+  withEngine(p.command('search'))
     .description('Search an index: one query from the command line, or a whole query file into a TREC run file.')
     .argument('[query]', 'the query: words, "a phrase", -excluded, prefix*')
     .option('--index <dir>', 'index folder', DEFAULT_INDEX)
@@ -90,14 +104,14 @@ export function program(): Command {
     .option('--json', 'print the metrics as JSON', false)
     .action(runEval);
 
-  p.command('serve')
+  withEngine(p.command('serve'))
     .description('Serve the search API and page over HTTP.')
     .option('--port <n>', 'port (env PORT)', integer(0, 65535))
     .option('--host <host>', 'address to listen on (env HOST)')
     .option('--index <dir>', 'index folder (env FAHRAS_INDEX)')
     .action(runServe);
 
-  p.command('start')
+  withEngine(p.command('start'))
     .description('Serve, first building the index from seeds/ when it is missing or unreadable.')
     .option('--port <n>', 'port (env PORT)', integer(0, 65535))
     .option('--host <host>', 'address to listen on (env HOST)')

@@ -43,13 +43,17 @@ export class LoadProgress {
     this.bar?.start(Math.max(totalBytes, 1), 0, { docs: 0, skipped: 0 });
   }
 
-  readonly onProblem = (p: LoadProblem): void => {
+  readonly onProblem = (p: LoadProblem): void => this.report(`skipped ${formatProblem(p)}`);
+
+  /** One line about a record (skipped, or refused by a cluster): the first ones printed, the rest only counted. */
+  report(line: string): void {
     if (this.quiet || ++this.reported > CLI_MAX_REPORTED_PROBLEMS) return;
     this.bar?.stop();
-    process.stderr.write(`skipped ${escapeControls(formatProblem(p))}\n`);
-    if (this.reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped records are only counted)\n');
+    // File names and what a record held are quoted in problems: shown, never acted on.
+    process.stderr.write(`${escapeControls(line)}\n`);
+    if (this.reported === CLI_MAX_REPORTED_PROBLEMS) process.stderr.write('(further skipped or refused records are only counted)\n');
     this.bar?.start(Math.max(this.totalBytes, 1), 0, { docs: 0, skipped: 0 });
-  };
+  }
 
   readonly onProgress = (p: LoadCounts): void => {
     if (this.bar) this.bar.update(Math.min(p.bytesRead, this.totalBytes), { docs: p.documents, skipped: p.skipped });

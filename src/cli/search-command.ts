@@ -1,6 +1,8 @@
 import { writeFileSync, renameSync } from 'node:fs';
-import { openIndex, type Searcher } from '../search/searcher.js';
 import type { MatchMode, SearchResult } from '../search/types.js';
+import { parseEngineFlags, resolveEngineSettings, type EngineKind } from '../common/config.js';
+import { createEngine } from '../engine/create.js';
+import type { SearchEngine } from '../engine/engine.js';
 import { readQueries, runLine } from '../eval/trec.js';
 import { parseDate } from '../index/dates.js';
 import { FahrasError } from '../common/errors.js';
@@ -20,6 +22,9 @@ export interface SearchCommandOptions {
   json: boolean;
   queries?: string;
   run?: string;
+  engine?: EngineKind;
+  opensearchUrl?: string;
+  opensearchIndex?: string;
 }
 
 
@@ -37,11 +42,11 @@ function printResult(r: SearchResult, offset: number, color: boolean): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function writeRun(searcher: Searcher, queriesFile: string, runFile: string, limit: number): number {
+async function writeRun(engine: SearchEngine, queriesFile: string, runFile: string, limit: number): Promise<number> {
   const lines: string[] = [];
   const queries = readQueries(queriesFile);
   for (const { qid, text } of queries) {
-    const r = searcher.search(text, { limit, snippets: false });
+    const r = await engine.search(text, { limit, snippets: false });
     r.hits.forEach((h, i) => lines.push(runLine(qid, h.id, i + 1, h.score)));
   }
   const tmp = `${runFile}.tmp-${process.pid}`;
@@ -59,14 +64,17 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
     if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parseDate(v) === undefined)) throw new FahrasError(`${k} must be a calendar date like 2015-08-01`, 'invalid_parameter');
   }
   if (query !== undefined && query.length > MAX_QUERY_LENGTH) throw new FahrasError(`the query is too long (at most ${MAX_QUERY_LENGTH} characters)`, 'invalid_parameter');
-  const searcher = await openIndex(opts.index);
+  const chosen = resolveEngineSettings(parseEngineFlags(opts));
+  // One search and out: no watching the folder for new generations, no health checks.
+  const engine = createEngine({ ...chosen, index: opts.index, watch: false, reloadPollMs: 0 });
   try {
+    await engine.start();
     if (opts.queries && opts.run) {
-      const n = writeRun(searcher, opts.queries, opts.run, opts.limit ?? RUN_DEPTH);
+      const n = await writeRun(engine, opts.queries, opts.run, opts.limit ?? RUN_DEPTH);
       process.stderr.write(`wrote ${escapeControls(opts.run)} (${n} queries)\n`);
       return;
     }
-    const r = searcher.search(query!, {
+    const r = await engine.search(query!, {
       limit: opts.limit ?? DEFAULT_HIT_LIMIT,
       offset: opts.offset,
       mode: opts.mode,
@@ -76,6 +84,6 @@ export async function runSearch(query: string | undefined, opts: SearchCommandOp
     if (opts.json) process.stdout.write(printableJson(JSON.stringify(apiSearchResult(r), null, 2)) + '\n');
     else printResult(r, opts.offset, Boolean(process.stdout.isTTY));
   } finally {
-    searcher.close();
+    await engine.close();
   }
 }

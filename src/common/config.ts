@@ -4,12 +4,24 @@
  * over defaults. Every variable is read here, through one zod schema; a bad
  * value stops the program with one line naming the variable and the value.
  */
+import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, LOG_LEVELS, type ServerOptions, type ServerSettings } from './defaults.js';
+import {
+  DEFAULT_OPENSEARCH_CHECK_MS,
+  DEFAULT_OPENSEARCH_INDEX,
+  DEFAULT_SETTINGS,
+  ENGINE_KINDS,
+  LOG_LEVELS,
+  type EngineKind,
+  type EngineOptions,
+  type OpenSearchSettings,
+  type ServerOptions,
+  type ServerSettings,
+} from './defaults.js';
 import { FahrasError } from './errors.js';
 import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH, CLIENT_CPU_WINDOW_MS, MAX_TIMEOUT_MS } from './limits.js';
 
-export { DEFAULT_INDEX, DEFAULT_MERGE_FACTOR, DEFAULT_SETTINGS, LOG_LEVELS, type LogLevel, type ServerOptions, type ServerSettings } from './defaults.js';
+export * from './defaults.js';
 
 /** A whole-number variable; `what` completes "must be a whole number …". */
 function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER, min = 0) {
@@ -21,6 +33,55 @@ function wholeNumber(name: string, what: string, max = Number.MAX_SAFE_INTEGER, 
     .refine((n) => n >= min && n <= max, { error: (iss) => message(String(iss.input)) });
 }
 
+/** A URL as it may be shown: without user and password. */
+function shownUrl(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1…@');
+}
+
+/** Why `raw` cannot be a node URL, or undefined; the message never repeats credentials. */
+function nodeUrlProblem(raw: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return `must be http:// or https:// URLs separated by commas, not ${JSON.stringify(shownUrl(raw))}`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `must be http:// or https:// URLs separated by commas, not ${JSON.stringify(shownUrl(raw))}`;
+  if (u.username || u.password) return 'must not hold credentials (user:password@): set FAHRAS_OPENSEARCH_USERNAME and FAHRAS_OPENSEARCH_PASSWORD, or FAHRAS_OPENSEARCH_API_KEY';
+  if (u.search || u.hash) return `must not have a query or a fragment, not ${JSON.stringify(raw)}`;
+  return undefined;
+}
+
+/** Comma-separated node URLs, each checked, kept without a trailing slash. */
+function nodeUrls(name: string) {
+  return z.string().transform((s, ctx) => {
+    const urls: string[] = [];
+    for (const raw of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const problem = nodeUrlProblem(raw);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: `${name} ${problem}` });
+        return z.NEVER;
+      }
+      const u = new URL(raw);
+      urls.push(`${u.origin}${u.pathname.replace(/\/+$/, '')}`);
+    }
+    if (urls.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `${name} must name at least one node URL` });
+      return z.NEVER;
+    }
+    return urls;
+  });
+}
+
+/**
+ * An alias name the cluster accepts and fahras can name physical indices
+ * after (it appends a build stamp): lowercase ASCII letters, digits, - _ .
+ */
+function aliasName(name: string) {
+  return z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, {
+    error: (iss) => `${name} must be 1 to 100 lowercase letters, digits, "-", "_" or "." (not first), not ${JSON.stringify(iss.input)}`,
+  });
+}
 /** A timeout in milliseconds, from 1 ms to MAX_TIMEOUT_MS. */
 const timeout = (name: string) => wholeNumber(name, `of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, MAX_TIMEOUT_MS, 1);
 
@@ -59,6 +120,16 @@ const environment = z.object({
   FAHRAS_TRUST_PROXY: z.string().transform(trustProxyFrom).optional(),
   FAHRAS_RELOAD_POLL_MS: wholeNumber('FAHRAS_RELOAD_POLL_MS', 'of milliseconds (0 = off)').optional(),
   FAHRAS_CACHE_SIZE: wholeNumber('FAHRAS_CACHE_SIZE', 'of search results (0 = off)').optional(),
+  FAHRAS_ENGINE: z.enum(ENGINE_KINDS, { error: (iss) => `FAHRAS_ENGINE must be one of ${ENGINE_KINDS.join(', ')}, not ${JSON.stringify(iss.input)}` }).optional(),
+  FAHRAS_OPENSEARCH_URL: nodeUrls('FAHRAS_OPENSEARCH_URL').optional(),
+  FAHRAS_OPENSEARCH_INDEX: aliasName('FAHRAS_OPENSEARCH_INDEX').optional(),
+  FAHRAS_OPENSEARCH_USERNAME: z.string().optional(),
+  FAHRAS_OPENSEARCH_PASSWORD: z.string().optional(),
+  FAHRAS_OPENSEARCH_API_KEY: z.string().optional(),
+  FAHRAS_OPENSEARCH_CA: z.string().optional(),
+  FAHRAS_OPENSEARCH_CHECK_MS: wholeNumber('FAHRAS_OPENSEARCH_CHECK_MS', 'of milliseconds from 100 to 600000', 600_000)
+    .refine((n) => n >= 100, { error: (iss) => `FAHRAS_OPENSEARCH_CHECK_MS must be a whole number of milliseconds from 100 to 600000, not ${JSON.stringify(String(iss.input))}` })
+    .optional(),
   FAHRAS_ADMIN_TOKEN: adminToken.optional(),
   FAHRAS_MERGE_FACTOR: mergeFactor.optional(),
   FAHRAS_HEADERS_TIMEOUT_MS: timeout('FAHRAS_HEADERS_TIMEOUT_MS').optional(),
@@ -75,6 +146,60 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   const parsed = environment.safeParse(given);
   if (!parsed.success) throw new FahrasError(parsed.error.issues.map((i) => i.message).join('; '), 'usage');
   return parsed.data;
+}
+
+function usage(message: string): FahrasError {
+  return new FahrasError(message, 'usage');
+}
+
+/** The engine flags of `fahras index|search|serve|start` as given on the command line, checked like their variables. */
+export function parseEngineFlags(flags: { engine?: EngineKind; opensearchUrl?: string; opensearchIndex?: string }): EngineOptions {
+  const check = <T>(schema: z.ZodType<T>, value: string | undefined): T | undefined => {
+    if (value === undefined) return undefined;
+    const r = schema.safeParse(value);
+    if (!r.success) throw usage(r.error.issues.map((i) => i.message).join('; '));
+    return r.data;
+  };
+  const opensearch: Partial<OpenSearchSettings> = {};
+  const urls = check(nodeUrls('--opensearch-url'), flags.opensearchUrl);
+  const index = check(aliasName('--opensearch-index'), flags.opensearchIndex);
+  if (urls) opensearch.urls = urls;
+  if (index) opensearch.index = index;
+  return { engine: flags.engine, opensearch };
+}
+
+/**
+ * The engine and, for OpenSearch, its cluster: `options` first, then the
+ * environment, then the defaults. Throws a `usage` FahrasError naming what is
+ * missing or wrong; messages never repeat a password or key.
+ */
+export function resolveEngineSettings(options: EngineOptions = {}, env: NodeJS.ProcessEnv = process.env): { engine: EngineKind; opensearch?: OpenSearchSettings } {
+  const e = readEnvironment(env);
+  const engine = options.engine ?? e.FAHRAS_ENGINE ?? DEFAULT_SETTINGS.engine;
+  if (engine === 'local') return { engine };
+  const o = options.opensearch ?? {};
+  const urls = o.urls ?? e.FAHRAS_OPENSEARCH_URL;
+  if (!urls?.length) throw usage('the opensearch engine needs the address of the cluster: --opensearch-url URL[,URL…] or FAHRAS_OPENSEARCH_URL');
+  const username = o.username ?? e.FAHRAS_OPENSEARCH_USERNAME;
+  const password = o.password ?? e.FAHRAS_OPENSEARCH_PASSWORD;
+  const apiKey = o.apiKey ?? e.FAHRAS_OPENSEARCH_API_KEY;
+  if ((username === undefined) !== (password === undefined)) throw usage('FAHRAS_OPENSEARCH_USERNAME and FAHRAS_OPENSEARCH_PASSWORD go together: set both, or neither');
+  if (apiKey !== undefined && username !== undefined) throw usage('set FAHRAS_OPENSEARCH_API_KEY or FAHRAS_OPENSEARCH_USERNAME and FAHRAS_OPENSEARCH_PASSWORD, not both');
+  const ca = o.ca ?? e.FAHRAS_OPENSEARCH_CA;
+  if (ca !== undefined && !(existsSync(ca) && statSync(ca).isFile())) throw usage(`FAHRAS_OPENSEARCH_CA must be a readable PEM file, and ${JSON.stringify(ca)} is not a file`);
+  if (ca !== undefined && urls.some((u) => u.startsWith('http:'))) throw usage('FAHRAS_OPENSEARCH_CA is for https:// nodes, and some FAHRAS_OPENSEARCH_URL are http://');
+  return {
+    engine,
+    opensearch: {
+      urls,
+      index: o.index ?? e.FAHRAS_OPENSEARCH_INDEX ?? DEFAULT_OPENSEARCH_INDEX,
+      username,
+      password,
+      apiKey,
+      ca,
+      checkMs: o.checkMs ?? e.FAHRAS_OPENSEARCH_CHECK_MS ?? DEFAULT_OPENSEARCH_CHECK_MS,
+    },
+  };
 }
 
 /** The settings of a server: `options` first, then the environment, then the defaults. Throws a `usage` FahrasError on a bad variable. */
@@ -97,10 +222,14 @@ export function resolveServerSettings(options: ServerOptions = {}, env: NodeJS.P
     clientCpuMs: e.FAHRAS_CLIENT_CPU_MS,
     queueTimeoutMs: e.FAHRAS_QUEUE_TIMEOUT_MS,
   };
-  const settings = { ...DEFAULT_SETTINGS };
-  for (const layer of [fromEnv, options]) {
-    for (const [k, v] of Object.entries(layer)) if (v !== undefined) (settings as Record<string, unknown>)[k] = v;
+  const settings: ServerSettings = { ...DEFAULT_SETTINGS };
+  const { engine: _engine, opensearch: _opensearch, ...rest } = options;
+  for (const layer of [fromEnv, rest]) {
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
   }
+  const chosen = resolveEngineSettings({ engine: options.engine, opensearch: options.opensearch }, env);
+  settings.engine = chosen.engine;
+  if (chosen.opensearch) settings.opensearch = chosen.opensearch;
   // The HTTP server refuses a header timeout longer than the whole request's.
   if (settings.headersTimeoutMs > settings.requestTimeoutMs) {
     throw new FahrasError(`FAHRAS_HEADERS_TIMEOUT_MS (${settings.headersTimeoutMs}) must not be longer than FAHRAS_REQUEST_TIMEOUT_MS (${settings.requestTimeoutMs})`, 'usage');

@@ -9,6 +9,30 @@ import { WRITE_LOCK_WAIT_MS } from './limits.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** What answers searches: the local index folder, or an OpenSearch cluster. */
+export const ENGINE_KINDS = ['local', 'opensearch'] as const;
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+/** Where the OpenSearch engine finds its cluster and index, and how it signs in. */
+export interface OpenSearchSettings {
+  /** Node URLs (http or https); requests go to any of them, and move on when one fails. Env FAHRAS_OPENSEARCH_URL (comma-separated). */
+  urls: string[];
+  /** The alias searches and writes go through; builds create physical indices named after it. Env FAHRAS_OPENSEARCH_INDEX. */
+  index: string;
+  /** Basic authentication. Env FAHRAS_OPENSEARCH_USERNAME, FAHRAS_OPENSEARCH_PASSWORD. */
+  username?: string;
+  password?: string;
+  /** API key authentication (base64 `id:key`, as the cluster issues it). Env FAHRAS_OPENSEARCH_API_KEY. */
+  apiKey?: string;
+  /** A PEM file of the certificate authority that signed the cluster's TLS certificates. Env FAHRAS_OPENSEARCH_CA. */
+  ca?: string;
+  /** How often the cluster's health and the alias are checked, ms. Env FAHRAS_OPENSEARCH_CHECK_MS. */
+  checkMs: number;
+}
+
+export const DEFAULT_OPENSEARCH_INDEX = 'fahras';
+export const DEFAULT_OPENSEARCH_CHECK_MS = 1000;
+
 export interface ServerSettings {
   /** Index folder (holds CURRENT and the generations). Env FAHRAS_INDEX. */
   index: string;
@@ -34,6 +58,10 @@ export interface ServerSettings {
   shutdownTimeoutMs: number;
   /** Search results kept per loaded index for repeated requests; 0 = off. Env FAHRAS_CACHE_SIZE. */
   cacheSize: number;
+  /** What answers: the local index folder (`index`) or an OpenSearch cluster (`opensearch`). Env FAHRAS_ENGINE. */
+  engine: EngineKind;
+  /** The cluster, with `engine: 'opensearch'`. */
+  opensearch?: OpenSearchSettings;
   /** The bearer token of the write routes (PUT/DELETE /api/documents/:id, POST /api/documents); unset = no write routes. Env FAHRAS_ADMIN_TOKEN. */
   adminToken: string | undefined;
   /** Adjacent segments of one size class merged after writes once there are this many; 0 = only `fahras compact` merges. Env FAHRAS_MERGE_FACTOR. */
@@ -51,7 +79,13 @@ export interface ServerSettings {
 }
 
 /** Options given explicitly; anything left out comes from the environment or the defaults. */
-export type ServerOptions = Partial<ServerSettings>;
+export type ServerOptions = Partial<Omit<ServerSettings, 'opensearch'>> & EngineOptions;
+
+/** The engine chosen explicitly (flags, or the options of createServer); what is left out comes from the environment. */
+export interface EngineOptions {
+  engine?: EngineKind;
+  opensearch?: Partial<OpenSearchSettings>;
+}
 
 export const DEFAULT_INDEX = 'index-data';
 /** FAHRAS_MERGE_FACTOR unless set: ten segments of one size class become one. */
@@ -70,6 +104,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   closeDelayMs: 5000,
   shutdownTimeoutMs: 10_000,
   cacheSize: 1000,
+  engine: 'local',
   adminToken: undefined,
   mergeFactor: DEFAULT_MERGE_FACTOR,
   writeLockWaitMs: WRITE_LOCK_WAIT_MS,

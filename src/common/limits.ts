@@ -145,6 +145,26 @@ export const CLI_MAX_MESSAGE_CHARACTERS = 1000;
 /** Skipped records `fahras index` prints one by one; the rest are only counted. */
 export const CLI_MAX_REPORTED_PROBLEMS = 20;
 
+// ---- OpenSearch engine ----
+
+/** How long one request to the cluster may take before it is retried on another node or given up, ms: searches, documents, checks. */
+export const OPENSEARCH_REQUEST_TIMEOUT_MS = 10_000;
+/** How long one bulk request of a build or a write may take, ms (a loaded cluster answers large bulks slowly). */
+export const OPENSEARCH_BULK_TIMEOUT_MS = 120_000;
+/** Times a search is sent before the engine answers 503: the client also moves to another node on each connection failure. */
+export const OPENSEARCH_SEARCH_ATTEMPTS = 3;
+/** Consecutive failed health checks after which the engine says it is not ready (one failure is often a node leaving and its replicas taking over). */
+export const OPENSEARCH_FAILED_CHECKS_UNTIL_LOST = 3;
+/** Sources counted in the source facet of one search (the cluster's own bucket limit is 65,535). */
+export const OPENSEARCH_MAX_SOURCE_FACETS = 10_000;
+/** Bytes of documents per bulk request of a build, and requests in flight at once. */
+export const OPENSEARCH_BULK_BYTES = 5_000_000;
+export const OPENSEARCH_BULK_CONCURRENCY = 3;
+/** Near spellings fetched from the cluster's word list for one did-you-mean; the nearest and most frequent is chosen among them. */
+export const OPENSEARCH_FUZZY_CANDIDATES = 256;
+/** Prefix lookups (expansions and suggestions) remembered per version of the data. */
+export const OPENSEARCH_PREFIX_CACHE_ENTRIES = 2_000;
+
 // ---- writes (live updates) ----
 
 /**

@@ -4,13 +4,14 @@
  * the server, the CLI and the page talk to a SearchEngine and do not know
  * which one answers. Everything is asynchronous, as a remote engine is.
  */
+import type { EngineKind } from '../common/defaults.js';
 import type { BatchOutcome, CommitInfo, WriteOp } from '../index/writer.js';
 import type { HighlightedDocument } from '../search/searcher.js';
 import type { IndexStats, SearchOptions, SearchResult, StoredDocument, Suggestion } from '../search/types.js';
 
 export type { BatchOutcome, CommitInfo, WriteOp } from '../index/writer.js';
 
-export type EngineKind = 'local' | 'opensearch';
+export type { EngineKind } from '../common/defaults.js';
 
 /** Whether the engine can answer now, and if not, why. */
 export type EngineStatus = { ready: true; documents: number } | { ready: false; reason: string };

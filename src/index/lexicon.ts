@@ -11,7 +11,7 @@ import SearchableMap from 'minisearch/SearchableMap';
 export type Offsets = Float64Array | Uint32Array;
 
 /** Lexicons above this size leave forms seen in one document out of fuzzy lookups (typos themselves, mostly). */
-const FUZZY_ALL_BELOW = 50_000;
+export const FUZZY_ALL_BELOW = 50_000;
 
 /**
  * Lexicons below this size are looked up through a hash map built on first

@@ -5,27 +5,23 @@
  */
 import { Analyzer, ANALYZER_VERSION } from '../analysis/pipeline.js';
 import { openIndexReader, type IndexReader } from '../index/open.js';
-import { NO_DATE, parseDate } from '../index/dates.js';
+import { NO_DATE } from '../index/dates.js';
 import { FORMAT_VERSION } from '../index/format.js';
-import { COLLAPSE_MAX_CANDIDATES, DEFAULT_HIT_LIMIT, DOCUMENT_MAX_HIGHLIGHTS, HIT_MAX_HIGHLIGHTS, LIBRARY_MAX_HITS, LIBRARY_MAX_OFFSET, MAX_SUGGESTIONS, SNIPPET_FRAGMENTS } from '../common/limits.js';
+import { COLLAPSE_MAX_CANDIDATES, DEFAULT_HIT_LIMIT, MAX_SUGGESTIONS, SNIPPET_FRAGMENTS } from '../common/limits.js';
 import { DamagedRecordError } from '../index/errors.js';
-import { QueryError, isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
+import { isEmptyQuery, parseQuery, type ParsedQuery } from './query.js';
 import { DEFAULT_RANK_PARAMS, QueryTooCostlyError, Ranker, WORK_BUDGET, type RankFilters, type RankParams, type RankRequest, type RankResult } from './rank.js';
-import { boundedSpans, matcherFor } from './highlight.js';
+import { matcherFor } from './highlight.js';
 import { firstMatchOffsets } from './locate.js';
 import { phraseMatches, phrasesCost } from './phrases.js';
-import { DEFAULT_SNIPPET_OPTIONS, snippet } from './snippet.js';
 import { DuplicateFinder } from './collapse.js';
 import { dateFacet, emptyFacets, isoDay, sourceFacet } from './facets.js';
 import { Speller } from './spelling.js';
 import { Suggester } from './suggest.js';
-import { NO_SOURCE, type Duplicate, type Highlights, type Hit, type IndexStats, type SearchOptions, type SearchResult, type StoredDocument, type Suggestion } from './types.js';
+import { bareHit, filterDays, highlightedDocument, hitOf, pagingOf } from './present.js';
+import { NO_SOURCE, type Duplicate, type HighlightedDocument, type Hit, type IndexStats, type SearchOptions, type SearchResult, type StoredDocument, type Suggestion } from './types.js';
 
-/** A whole document and the matches of a query in its title and text (at most DOCUMENT_MAX_HIGHLIGHTS each). */
-export interface HighlightedDocument {
-  document: StoredDocument;
-  highlights: Highlights;
-}
+export type { HighlightedDocument } from './types.js';
 
 /** What a page shows of a hit whose stored document cannot be read. */
 function damagedHit(id: string, score: number): Hit {
@@ -103,15 +99,7 @@ export class Searcher {
   /** The filters in the ranker's terms; undefined when no document can pass them (an unknown source). */
   private filtersFor(opts: SearchOptions): RankFilters | undefined {
     const f = opts.filters ?? {};
-    const out: RankFilters = {};
-    for (const key of ['from', 'to'] as const) {
-      const value = f[key];
-      if (value === undefined) continue;
-      const day = parseDate(value);
-      if (day === undefined) throw new QueryError(`"${key}" must be a calendar date like 2015-08-01, not "${value}"`);
-      if (key === 'from') out.fromDay = day;
-      else out.toDay = day;
-    }
+    const out: RankFilters = filterDays(opts);
     if (f.source !== undefined) {
       const sid = f.source === NO_SOURCE ? 0 : this.sourceNumber(f.source);
       if (sid < 0) return undefined;
@@ -122,11 +110,7 @@ export class Searcher {
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const t0 = performance.now();
-    const limit = opts.limit ?? DEFAULT_HIT_LIMIT;
-    const offset = opts.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 0 || limit > LIBRARY_MAX_HITS) throw new QueryError(`"limit" must be a whole number from 0 to ${LIBRARY_MAX_HITS}`);
-    if (!Number.isInteger(offset) || offset < 0 || offset > LIBRARY_MAX_OFFSET) throw new QueryError(`"offset" must be a whole number from 0 to ${LIBRARY_MAX_OFFSET}`);
-    if (opts.sort !== undefined && opts.sort !== 'relevance' && opts.sort !== 'newest') throw new QueryError(`"sort" must be "relevance" or "newest", not "${String(opts.sort)}"`);
+    pagingOf(opts);
     const q = parseQuery(query, this.analyzer);
     const filters = this.filtersFor(opts);
     if (isEmptyQuery(q)) return { total: 0, took_ms: elapsed(t0), hits: [], facets: emptyFacets() };
@@ -232,7 +216,7 @@ export class Searcher {
   /** Hit for document `doc`: its title and snippet with the matches of `matcher`, or only its id and score without one. */
   private hit(doc: number, score: number, matcher: ReturnType<typeof matcherFor> | undefined, q: ParsedQuery): Hit {
     const id = this.index.idOf(doc);
-    if (!matcher) return { id, score, title: '', snippet: { fragments: [], before: false, after: false }, highlights: { title: [], text: [] }, metadata: {} };
+    if (!matcher) return bareHit(id, score);
     let d: StoredDocument;
     try {
       d = this.readForFolding.get(doc) ?? this.readDocument(doc);
@@ -241,11 +225,7 @@ export class Searcher {
       if (!(e instanceof DamagedRecordError)) throw e;
       return damagedHit(id, score);
     }
-    const title = boundedSpans(this.analyzer, d.title, matcher, HIT_MAX_HIGHLIGHTS);
-    const text = snippet(this.analyzer, d.text, matcher, DEFAULT_SNIPPET_OPTIONS, () => firstMatchOffsets(this.index, this.analyzer, doc, d.text, q, SNIPPET_FRAGMENTS));
-    const highlights: Highlights = { title: title.spans, text: text.spans };
-    if (title.truncated || text.truncated) highlights.truncated = true;
-    return { id, score, title: d.title, snippet: text.snippet, highlights, metadata: d.metadata };
+    return hitOf(this.analyzer, matcher, d, score, () => firstMatchOffsets(this.index, this.analyzer, doc, d.text, q, SNIPPET_FRAGMENTS));
   }
 
   /** A folded document as its hit lists it, from the index's columns (no read). */
@@ -264,14 +244,7 @@ export class Searcher {
    */
   highlightDocument(id: string, query?: string): HighlightedDocument | undefined {
     const document = this.getDocument(id);
-    if (!document) return undefined;
-    if (!query) return { document, highlights: { title: [], text: [] } };
-    const m = matcherFor(this.analyzer, parseQuery(query, this.analyzer));
-    const title = boundedSpans(this.analyzer, document.title, m, DOCUMENT_MAX_HIGHLIGHTS);
-    const text = boundedSpans(this.analyzer, document.text, m, DOCUMENT_MAX_HIGHLIGHTS);
-    const highlights: Highlights = { title: title.spans, text: text.spans };
-    if (title.truncated || text.truncated) highlights.truncated = true;
-    return { document, highlights };
+    return document && highlightedDocument(this.analyzer, document, query);
   }
 
   /** Completions of the last word of `input` that make sense with the words before it (see suggest.ts). */

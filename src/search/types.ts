@@ -139,6 +139,13 @@ export interface SearchResult {
 
 /** A document as stored and returned whole: the shape ingestion produced. */
 export type { Document as StoredDocument } from '../ingest/document.js';
+import type { Document as StoredDocument } from '../ingest/document.js';
+
+/** A whole document and the matches of a query in its title and text (at most DOCUMENT_MAX_HIGHLIGHTS each). */
+export interface HighlightedDocument {
+  document: StoredDocument;
+  highlights: Highlights;
+}
 
 export interface Suggestion {
   /** The completed word as it appears (normalized surface form). */

@@ -13,7 +13,7 @@ import { resolveServerSettings, type ServerOptions, type ServerSettings } from '
 import { escapeControls, printableJson } from '../common/printable.js';
 import { createApp } from './app.js';
 import { answerInTurn } from './connections.js';
-import { createEngine } from '../engine/create.js';
+import { createEngine, describeEngine } from '../engine/create.js';
 import type { SearchEngine } from '../engine/engine.js';
 import { LocalEngine } from '../engine/local.js';
 import type { IndexHolder } from '../engine/index-holder.js';
@@ -59,7 +59,17 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
   const o = resolveServerSettings(opts);
   // Log lines are JSON, whose C1 controls pino writes as they are: escaped on the way out (logs land on terminals too).
   const logger = pino({ level: o.logLevel, base: { service: 'fahras' } }, { write: (line: string) => process.stdout.write(printableJson(line)) });
-  const engine = createEngine({ index: o.index, logger, reloadPollMs: o.reloadPollMs, watch: o.watch, closeDelayMs: o.closeDelayMs, mergeFactor: o.mergeFactor, writeLockWaitMs: o.writeLockWaitMs });
+  const engine = createEngine({
+    engine: o.engine,
+    index: o.index,
+    opensearch: o.opensearch,
+    logger,
+    reloadPollMs: o.reloadPollMs,
+    watch: o.watch,
+    closeDelayMs: o.closeDelayMs,
+    mergeFactor: o.mergeFactor,
+    writeLockWaitMs: o.writeLockWaitMs,
+  });
   const app = createApp({ engine, options: o, logger });
   const server = createHttpServer(httpOptions(o), answerInTurn(app));
   // Nothing moving either way on a connection for this long (a client that stopped reading): it is closed.
@@ -107,8 +117,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const running = await createServer(opts);
   const { engine, logger } = running;
   const status = engine.status();
-  const from = engine instanceof LocalEngine ? engine.dir : engine.kind;
-  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${escapeControls(from)} on ${running.url}/\n`);
+  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${escapeControls(describeEngine(engine))} on ${running.url}/\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -13,7 +13,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { buildFixtureIndex, buildNewsIndex, startTestServer, type TempIndex } from '../helpers/server.js';
+import { buildFixtureIndex, buildNewsIndex, fixtureEngine, startTestServer, type TempIndex } from '../helpers/server.js';
 import { launchChromium, Renderer, settled, typeInto } from './renderer.js';
 
 const enc = encodeURIComponent;
@@ -26,9 +26,10 @@ let fixture: Renderer;
 let news: Renderer;
 
 beforeAll(async () => {
-  [idx, newsIdx, browser] = await Promise.all([buildFixtureIndex(), buildNewsIndex(), launchChromium()]);
+  // The fixture on this project's engine; the news (order, dates, folding, correction) on the local index.
+  [idx, newsIdx, browser] = await Promise.all([buildFixtureIndex(fixtureEngine()), buildNewsIndex(), launchChromium()]);
   [srv, newsSrv] = await Promise.all([
-    startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 }),
+    startTestServer({ ...idx.server, watch: false, reloadPollMs: 0 }),
     startTestServer({ index: newsIdx.index, watch: false, reloadPollMs: 0 }),
   ]);
   [fixture, news] = await Promise.all([Renderer.open(browser, () => srv.url), Renderer.open(browser, () => newsSrv.url)]);
@@ -40,8 +41,8 @@ afterAll(async () => {
   await browser?.close();
   await srv?.close();
   await newsSrv?.close();
-  idx?.cleanup();
-  newsIdx?.cleanup();
+  await idx?.cleanup();
+  await newsIdx?.cleanup();
 });
 
 describe('with and without JavaScript, loading an address', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { buildFixtureIndex, ROOT, startTestServer, type TempIndex } from '../helpers/server.js';
+import { buildFixtureIndex, fixtureEngine, ROOT, startTestServer, type TempIndex } from '../helpers/server.js';
 
 const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
 const enc = encodeURIComponent;
@@ -25,16 +25,16 @@ let problems: string[];
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [idx, browser] = await Promise.all([
-    buildFixtureIndex(),
+    buildFixtureIndex(fixtureEngine()),
     chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
   ]);
-  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
+  srv = await startTestServer({ ...idx.server, watch: false, reloadPollMs: 0 });
 });
 
 afterAll(async () => {
   await browser?.close();
   await srv?.close();
-  idx?.cleanup();
+  await idx?.cleanup();
 });
 
 beforeEach(async () => {

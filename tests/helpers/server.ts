@@ -5,8 +5,11 @@ import { createGunzip } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { Client } from '@opensearch-project/opensearch';
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { EngineKind, OpenSearchSettings } from '../../src/common/defaults.js';
 import { buildIndex } from '../../src/index/build.js';
+import { buildOpenSearchIndex } from '../../src/engine/opensearch/indexing.js';
 import { createServer, type RunningServer, type ServerOptions } from '../../src/server/serve.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,18 +22,69 @@ export interface TempIndex {
   index: string;
   /** Documents indexed. */
   documents: number;
-  cleanup(): void;
+  /** The engine that holds the index, and how a server reaches it: give `server` to startTestServer. */
+  engine: EngineKind;
+  server: { index: string; engine: EngineKind; opensearch?: OpenSearchSettings };
+  /** The cluster and alias (opensearch engine). */
+  opensearch?: OpenSearchSettings;
+  cleanup(): void | Promise<void>;
 }
 
-/** Builds an index of seeds/ plus tests/fixtures/server/news.jsonl in a fresh temporary folder. */
-export async function buildFixtureIndex(): Promise<TempIndex> {
+/**
+ * The engine this vitest project runs the API and page suites against: the local index (project
+ * "local"), or fahras on the run's one-node OpenSearch cluster (project "opensearch").
+ */
+export function fixtureEngine(): EngineKind {
+  return inject('fixtureEngine') ?? 'local';
+}
+
+let aliases = 0;
+
+/** Settings of a fresh alias of this test file on the run's cluster. */
+export function clusterSettings(name = 'fixture'): OpenSearchSettings {
+  const url = inject('opensearchUrl');
+  if (!url) throw new Error('no OpenSearch cluster in this run: these tests belong to the "opensearch" vitest project');
+  return { urls: [url], index: `${name}-${process.pid}-${++aliases}`, checkMs: 250 };
+}
+
+/** Deletes every index of an alias's builds. */
+export async function dropAlias(s: OpenSearchSettings): Promise<void> {
+  const client = new Client({ nodes: s.urls });
+  try {
+    await client.indices.delete({ index: `${s.index}-*`, allow_no_indices: true, ignore_unavailable: true }).catch(() => undefined);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Builds an index of seeds/ plus tests/fixtures/server/news.jsonl: in a fresh temporary folder
+ * (always, for tests that read the files), and, for the opensearch engine, into a fresh alias
+ * on the run's cluster.
+ */
+export async function buildFixtureIndex(engine: EngineKind = 'local'): Promise<TempIndex> {
   const dir = mkdtempSync(join(tmpdir(), 'fahras-server-'));
   const input = join(dir, 'docs');
   cpSync(join(ROOT, 'seeds'), input, { recursive: true });
   cpSync(FIXTURE, join(input, 'news.jsonl'));
   const index = join(dir, 'index');
   const summary = await buildIndex({ input, out: index });
-  return { dir, index, documents: summary.documents, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  if (engine === 'local') return { dir, index, documents: summary.documents, engine, server: { index, engine }, cleanup: removeDir };
+  const opensearch = clusterSettings();
+  const built = await buildOpenSearchIndex({ input, opensearch, replicas: 0, keep: 0 });
+  return {
+    dir,
+    index,
+    documents: built.documents,
+    engine,
+    opensearch,
+    server: { index, engine, opensearch },
+    cleanup: async () => {
+      removeDir();
+      await dropAlias(opensearch);
+    },
+  };
 }
 
 /** Writes documents as JSONL into `dir/name.jsonl` and returns the file. */
@@ -58,7 +112,7 @@ export function useFixtureServer(): { readonly idx: TempIndex; readonly srv: Run
   });
   afterAll(async () => {
     await srv?.close();
-    idx?.cleanup();
+    await idx?.cleanup();
   });
   return {
     get idx() {
@@ -113,5 +167,5 @@ export async function buildNewsIndex(documents = 7000): Promise<TempIndex> {
   writeFileSync(join(dir, 'docs', 'news.jsonl'), lines.join('\n') + '\n');
   const index = join(dir, 'index');
   const summary = await buildIndex({ input: join(dir, 'docs'), out: index });
-  return { dir, index, documents: summary.documents, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, index, documents: summary.documents, engine: 'local', server: { index, engine: 'local' }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
