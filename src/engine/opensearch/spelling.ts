@@ -1,0 +1,71 @@
+/**
+ * Spelling on the cluster with the local engine's rules: src/search/spelling.ts's
+ * Speller, unchanged, over a view of the cluster holding what it will ask for
+ * one query — the document frequencies of the query words' stems, other
+ * readings and roots (one filters aggregation), and the near spellings of the
+ * words rare enough to be respelled (the word list). The Speller is
+ * synchronous; the view is filled first, then asked.
+ */
+import type { Analyzer } from '../../analysis/pipeline.js';
+import type { IndexReader, Namespace, TermCount } from '../../index/open.js';
+import type { ParsedQuery } from '../../search/query.js';
+import { RARE_MIN, RARE_SHARE, Speller } from '../../search/spelling.js';
+import type { LiveIndex } from './health.js';
+import { editDistance } from './word-list.js';
+
+type SpellerIndex = Pick<IndexReader, 'documents' | 'df' | 'fuzzy' | 'readable'>;
+
+/** Counts documents matching each clause of `filters` (name → query) on the live index. */
+export type CountFilters = (live: LiveIndex, filters: Record<string, unknown>) => Promise<Record<string, number>>;
+
+/** What the Speller reads of an index, for the words of one query, fetched from the cluster. */
+class ClusterSpellingView implements SpellerIndex {
+  readonly dfs = new Map<string, number>();
+  readonly near = new Map<string, { norm: string; display: string; df: number; distance: number }[]>();
+  readonly displays = new Map<string, string>();
+
+  constructor(readonly documents: number) {}
+
+  df(ns: Namespace, term: string): number {
+    return this.dfs.get(`${ns}\u0000${term}`) ?? 0;
+  }
+
+  fuzzy(ns: Namespace, word: string, maxEdits: number): (TermCount & { distance: number })[] {
+    if (ns !== 'norms') return [];
+    return (this.near.get(word) ?? []).filter((f) => f.distance <= maxEdits).map((f) => ({ term: f.norm, df: f.df, distance: f.distance }));
+  }
+
+  readable(_ns: Namespace, term: string): string {
+    return this.displays.get(term) ?? term;
+  }
+}
+
+/** A Speller for the words of `q`: their frequencies and near spellings read from the cluster. */
+export async function clusterSpeller(live: LiveIndex, analyzer: Analyzer, q: ParsedQuery, count: CountFilters): Promise<Speller> {
+  const view = new ClusterSpellingView(live.documents);
+  const terms = new Map<string, { ns: Namespace; term: string }>();
+  for (const w of q.words) {
+    for (const [ns, term] of [['stems', w.stem], ['roots', w.root], ...w.alternates.map((a) => ['stems', a])] as [Namespace, string][]) terms.set(`${ns}\u0000${term}`, { ns, term });
+  }
+  if (terms.size) {
+    const keys = [...terms.keys()];
+    const filters = Object.fromEntries(keys.map((k, i) => [`t${i}`, { term: { [terms.get(k)!.ns]: terms.get(k)!.term } }]));
+    const counts = await count(live, filters);
+    keys.forEach((k, i) => view.dfs.set(k, counts[`t${i}`] ?? 0));
+  }
+  // Only words held by at most a handful of documents are respelled (spelling.ts): only theirs are looked up.
+  const rare = Math.max(RARE_MIN, Math.floor(live.documents * RARE_SHARE));
+  const looked = q.words.filter((w) => w.norm.length >= 3 && Math.max(view.df('stems', w.stem), view.df('roots', w.root), ...w.alternates.map((a) => view.df('stems', a))) <= rare);
+  await Promise.all(
+    [...new Set(looked.map((w) => w.norm))].map(async (norm) => {
+      const edits = norm.length <= 4 ? 1 : 2;
+      const found = await live.words.nearest(norm, edits, live.meta.normTerms);
+      view.near.set(
+        norm,
+        found.map((f) => ({ ...f, distance: editDistance(norm, f.norm) })),
+      );
+      for (const f of found) view.displays.set(f.norm, f.display);
+    }),
+  );
+  return new Speller(view, analyzer);
+}
