@@ -31,7 +31,7 @@ import { DAY_HISTOGRAM, SOURCE_COUNT, SOURCE_FACET, sourceFilter, translate } fr
 import { dateFacet, emptyFacets, isoDay, sourceFacet } from '../../search/facets.js';
 import { DuplicateFinder } from '../../search/collapse.js';
 import type { Speller } from '../../search/spelling.js';
-import { clusterSpeller } from './spelling.js';
+import { clusterSpeller, spellingFilters } from './spelling.js';
 import { DAY_MS } from './mapping.js';
 import type { ListedForm } from './word-list.js';
 import { ClusterWriter } from './writes.js';
@@ -47,6 +47,15 @@ interface ClusterHit {
   _source?: Partial<ClusterDocument>;
 }
 
+interface Buckets {
+  buckets: Record<string, { doc_count: number }>;
+}
+
+/** The document counts of a filters aggregation, by name. */
+function bucketCounts(agg: Buckets | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(agg?.buckets ?? {}).map(([k, b]) => [k, b.doc_count]));
+}
+
 interface SearchResponse {
   hits: { total: { value: number }; hits: ClusterHit[] };
   aggregations?: {
@@ -54,6 +63,7 @@ interface SearchResponse {
     sourceCount?: { value: number };
     dates?: { days: { buckets: { key: number; doc_count: number }[] }; undated: { doc_count: number } };
     known?: { source: { doc_count: number } };
+    spelling?: Buckets & { counts?: Buckets };
   };
 }
 
@@ -218,7 +228,7 @@ export class OpenSearchEngine implements SearchEngine {
     }
     // Correction and did-you-mean: the local engine's rules (spelling.ts) over the cluster's counts.
     const corrected = opts.correct ? (await this.read('a spelling correction', async (live) => (await this.speller(live, q)).correction(query, q))) : undefined;
-    const result = corrected ? await this.answer(corrected, parseQuery(corrected, this.analyzer), opts) : await this.answer(query, q, opts);
+    const result = corrected ? await this.answer(corrected, parseQuery(corrected, this.analyzer), opts, true) : await this.answer(query, q, opts);
     if (corrected) {
       result.correction = { query: corrected, original: query };
       delete result.didYouMean;
@@ -230,19 +240,20 @@ export class OpenSearchEngine implements SearchEngine {
   /** A Speller (spelling.ts) for the words of `q`, reading their counts and near spellings from the cluster. */
   private speller(live: LiveIndex, q: ParsedQuery): Promise<Speller> {
     return clusterSpeller(live, this.analyzer, q, async (l, filters) => {
-      const r = await this.query(l, { size: 0, track_total_hits: false, aggs: { counts: { filters: { filters } } } });
-      const buckets = (r.aggregations as unknown as { counts: { buckets: Record<string, { doc_count: number }> } }).counts.buckets;
-      return Object.fromEntries(Object.entries(buckets).map(([k, b]) => [k, b.doc_count]));
+      const r = await this.query(l, { size: 0, track_total_hits: false, aggs: { spelling: { filters: { filters } } } });
+      return bucketCounts(r.aggregations?.spelling);
     });
   }
 
   /** The answer to parsed query `q` (`raw` as given): facets, hits with snippets (folded when asked), did-you-mean. */
-  private async answer(raw: string, q: ParsedQuery, opts: SearchOptions): Promise<SearchResult> {
+  private async answer(raw: string, q: ParsedQuery, opts: SearchOptions, corrected = false): Promise<SearchResult> {
     const { limit, offset } = pagingOf(opts);
     const days = filterDays(opts);
     const source = opts.filters?.source;
     const withSnippets = opts.snippets !== false;
     const want = offset + limit;
+    // A corrected query is offered no did-you-mean: the correction says what was searched.
+    const spell = withSnippets && !corrected;
     return this.read('a search', async (live) => {
       const expansions = await Promise.all(q.prefixes.map(async (p) => (await this.completions(live, p, DEFAULT_RANK_PARAMS.maxPrefixExpansions)).map((f) => f.norm)));
       const request = (from: number, size: number, aggregate: boolean): Record<string, unknown> => {
@@ -266,6 +277,8 @@ export class OpenSearchEngine implements SearchEngine {
           };
           // Whether the source filtered by exists at all: the local engine offers no did-you-mean for one that does not.
           if (source !== undefined && source !== NO_SOURCE) aggs.known = { global: {}, aggs: { source: { filter: sourceFilter(source) } } };
+          // What the did-you-mean needs of the query's words: their documents among all, in the same search.
+          if (spell && q.words.length) aggs.spelling = { global: {}, aggs: { counts: { filters: { filters: spellingFilters(q) } } } };
           body.aggs = aggs;
         }
         return body;
@@ -318,8 +331,9 @@ export class OpenSearchEngine implements SearchEngine {
         if (allGroups !== undefined) result.collapse.groups = allGroups;
       }
       const sourceKnown = r.aggregations?.known === undefined || r.aggregations.known.source.doc_count > 0;
-      if (withSnippets && sourceKnown) {
-        const dym = (await this.speller(live, q)).didYouMean(raw, q, result.total);
+      if (spell && sourceKnown) {
+        const counted = bucketCounts(r.aggregations?.spelling?.counts);
+        const dym = (await clusterSpeller(live, this.analyzer, q, () => Promise.resolve(counted))).didYouMean(raw, q, result.total);
         if (dym) result.didYouMean = dym;
       }
       return result;

@@ -40,17 +40,30 @@ class ClusterSpellingView implements SpellerIndex {
   }
 }
 
-/** A Speller for the words of `q`: their frequencies and near spellings read from the cluster. */
-export async function clusterSpeller(live: LiveIndex, analyzer: Analyzer, q: ParsedQuery, count: CountFilters): Promise<Speller> {
-  const view = new ClusterSpellingView(live.documents);
+/** The terms the Speller asks the frequency of for `q`'s words, keyed `ns\u0000term`. */
+function termsOf(q: ParsedQuery): Map<string, { ns: Namespace; term: string }> {
   const terms = new Map<string, { ns: Namespace; term: string }>();
   for (const w of q.words) {
     for (const [ns, term] of [['stems', w.stem], ['roots', w.root], ...w.alternates.map((a) => ['stems', a])] as [Namespace, string][]) terms.set(`${ns}\u0000${term}`, { ns, term });
   }
-  if (terms.size) {
-    const keys = [...terms.keys()];
-    const filters = Object.fromEntries(keys.map((k, i) => [`t${i}`, { term: { [terms.get(k)!.ns]: terms.get(k)!.term } }]));
-    const counts = await count(live, filters);
+  return terms;
+}
+
+/** The filters (name → query) whose document counts a Speller for `q` needs: a search can take them as an aggregation over every document. */
+export function spellingFilters(q: ParsedQuery): Record<string, unknown> {
+  return Object.fromEntries([...termsOf(q).values()].map(({ ns, term }, i) => [`t${i}`, { term: { [ns]: term } }]));
+}
+
+/**
+ * A Speller for the words of `q`, reading their frequencies and near
+ * spellings from the cluster. `count` counts the documents matching each of
+ * spellingFilters(q) (a search of its own, or an aggregation of one already made).
+ */
+export async function clusterSpeller(live: LiveIndex, analyzer: Analyzer, q: ParsedQuery, count: CountFilters): Promise<Speller> {
+  const view = new ClusterSpellingView(live.documents);
+  const keys = [...termsOf(q).keys()];
+  if (keys.length) {
+    const counts = await count(live, spellingFilters(q));
     keys.forEach((k, i) => view.dfs.set(k, counts[`t${i}`] ?? 0));
   }
   // Only words held by at most a handful of documents are respelled (spelling.ts): only theirs are looked up.
@@ -58,8 +71,7 @@ export async function clusterSpeller(live: LiveIndex, analyzer: Analyzer, q: Par
   const looked = q.words.filter((w) => w.norm.length >= 3 && Math.max(view.df('stems', w.stem), view.df('roots', w.root), ...w.alternates.map((a) => view.df('stems', a))) <= rare);
   await Promise.all(
     [...new Set(looked.map((w) => w.norm))].map(async (norm) => {
-      const edits = norm.length <= 4 ? 1 : 2;
-      const found = await live.words.nearest(norm, edits, live.meta.normTerms);
+      const found = await live.words.nearest(norm, norm.length <= 4 ? 1 : 2, live.meta.normTerms);
       view.near.set(
         norm,
         found.map((f) => ({ ...f, distance: editDistance(norm, f.norm) })),
