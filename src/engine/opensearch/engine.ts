@@ -4,8 +4,12 @@
  * global term statistics; the returned page's documents are highlighted and
  * cut into snippets by fahras's own highlighter (src/search/present.ts), so
  * snippets and marks are byte for byte those of the local engine for the
- * same document and query. Suggestions, prefix expansion and did-you-mean
- * read the build's word list (word-list.ts). Searches are idempotent: one
+ * same document and query. Prefix expansion reads the build's word list
+ * (word-list.ts); did-you-mean and correction are spelling.ts's rules over
+ * the cluster's counts and that list (./spelling.ts); near-duplicates are
+ * folded by collapse.ts over the best matches returned; suggestions are
+ * weighed and counted as suggest.ts does, among the documents matching the
+ * words before, with one filters aggregation. Searches are idempotent: one
  * that fails on a node is sent again (the client moves to another node) before
  * the engine answers 503.
  */
