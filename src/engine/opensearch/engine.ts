@@ -128,6 +128,8 @@ export class OpenSearchEngine implements SearchEngine {
   private lastWrite: string | undefined;
   /** Prefix lookups of the word list, per version of the data. */
   private readonly prefixes = new Map<string, ListedForm[]>();
+  /** Near-spelling lookups of the word list, per version of the data. */
+  private readonly near = new Map<string, ListedForm[]>();
 
   constructor(
     readonly settings: OpenSearchSettings,
@@ -221,6 +223,17 @@ export class OpenSearchEngine implements SearchEngine {
     return found;
   }
 
+  /** The word list's forms within `maxEdits` edits of `norm` (did-you-mean, correction), remembered for this version of the data. */
+  private async nearest(live: LiveIndex, norm: string, maxEdits: number): Promise<ListedForm[]> {
+    const key = `${this.version}\u0000${maxEdits}\u0000${norm}`;
+    const hit = this.near.get(key);
+    if (hit) return hit;
+    const found = await live.words.nearest(norm, maxEdits, live.meta.normTerms);
+    if (this.near.size >= OPENSEARCH_PREFIX_CACHE_ENTRIES) this.near.clear();
+    this.near.set(key, found);
+    return found;
+  }
+
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
     const t0 = performance.now();
     pagingOf(opts);
@@ -246,7 +259,7 @@ export class OpenSearchEngine implements SearchEngine {
     return clusterSpeller(live, this.analyzer, q, async (l, filters) => {
       const r = await this.query(l, { size: 0, track_total_hits: false, aggs: { spelling: { filters: { filters } } } });
       return bucketCounts(r.aggregations?.spelling);
-    });
+    }, (norm, edits) => this.nearest(live, norm, edits));
   }
 
   /** The answer to parsed query `q` (`raw` as given): facets, hits with snippets (folded when asked), did-you-mean. */
@@ -337,7 +350,8 @@ export class OpenSearchEngine implements SearchEngine {
       const sourceKnown = r.aggregations?.known === undefined || r.aggregations.known.source.doc_count > 0;
       if (spell && sourceKnown) {
         const counted = bucketCounts(r.aggregations?.spelling?.counts);
-        const dym = (await clusterSpeller(live, this.analyzer, q, () => Promise.resolve(counted))).didYouMean(raw, q, result.total);
+        const speller = await clusterSpeller(live, this.analyzer, q, () => Promise.resolve(counted), (norm, edits) => this.nearest(live, norm, edits));
+        const dym = speller.didYouMean(raw, q, result.total);
         if (dym) result.didYouMean = dym;
       }
       return result;

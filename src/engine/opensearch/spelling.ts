@@ -11,7 +11,7 @@ import type { IndexReader, Namespace, TermCount } from '../../index/open.js';
 import type { ParsedQuery } from '../../search/query.js';
 import { RARE_MIN, RARE_SHARE, Speller } from '../../search/spelling.js';
 import type { LiveIndex } from './health.js';
-import { editDistance } from './word-list.js';
+import { editDistance, type ListedForm } from './word-list.js';
 
 type SpellerIndex = Pick<IndexReader, 'documents' | 'df' | 'fuzzy' | 'readable'>;
 
@@ -57,9 +57,16 @@ export function spellingFilters(q: ParsedQuery): Record<string, unknown> {
 /**
  * A Speller for the words of `q`, reading their frequencies and near
  * spellings from the cluster. `count` counts the documents matching each of
- * spellingFilters(q) (a search of its own, or an aggregation of one already made).
+ * spellingFilters(q) (a search of its own, or an aggregation of one already
+ * made); `nearest` finds the near spellings of a word in the word list.
  */
-export async function clusterSpeller(live: LiveIndex, analyzer: Analyzer, q: ParsedQuery, count: CountFilters): Promise<Speller> {
+export async function clusterSpeller(
+  live: LiveIndex,
+  analyzer: Analyzer,
+  q: ParsedQuery,
+  count: CountFilters,
+  nearest: (norm: string, maxEdits: number) => Promise<ListedForm[]> = (norm, maxEdits) => live.words.nearest(norm, maxEdits, live.meta.normTerms),
+): Promise<Speller> {
   const view = new ClusterSpellingView(live.documents);
   const keys = [...termsOf(q).keys()];
   if (keys.length) {
@@ -71,7 +78,7 @@ export async function clusterSpeller(live: LiveIndex, analyzer: Analyzer, q: Par
   const looked = q.words.filter((w) => w.norm.length >= 3 && Math.max(view.df('stems', w.stem), view.df('roots', w.root), ...w.alternates.map((a) => view.df('stems', a))) <= rare);
   await Promise.all(
     [...new Set(looked.map((w) => w.norm))].map(async (norm) => {
-      const found = await live.words.nearest(norm, norm.length <= 4 ? 1 : 2, live.meta.normTerms);
+      const found = await nearest(norm, norm.length <= 4 ? 1 : 2);
       view.near.set(
         norm,
         found.map((f) => ({ ...f, distance: editDistance(norm, f.norm) })),
