@@ -35,7 +35,7 @@ import { DAY_HISTOGRAM, SOURCE_COUNT, SOURCE_FACET, sourceFilter, translate } fr
 import { dateFacet, emptyFacets, isoDay, sourceFacet } from '../../search/facets.js';
 import { DuplicateFinder } from '../../search/collapse.js';
 import type { Speller } from '../../search/spelling.js';
-import { clusterSpeller, spellingFilters } from './spelling.js';
+import { clusterSpeller } from './spelling.js';
 import { DAY_MS } from './mapping.js';
 import type { ListedForm } from './word-list.js';
 import { ClusterWriter } from './writes.js';
@@ -51,15 +51,6 @@ interface ClusterHit {
   _source?: Partial<ClusterDocument>;
 }
 
-interface Buckets {
-  buckets: Record<string, { doc_count: number }>;
-}
-
-/** The document counts of a filters aggregation, by name. */
-function bucketCounts(agg: Buckets | undefined): Record<string, number> {
-  return Object.fromEntries(Object.entries(agg?.buckets ?? {}).map(([k, b]) => [k, b.doc_count]));
-}
-
 interface SearchResponse {
   hits: { total: { value: number }; hits: ClusterHit[] };
   aggregations?: {
@@ -67,7 +58,6 @@ interface SearchResponse {
     sourceCount?: { value: number };
     dates?: { days: { buckets: { key: number; doc_count: number }[] }; undated: { doc_count: number } };
     known?: { source: { doc_count: number } };
-    spelling?: Buckets & { counts?: Buckets };
   };
 }
 
@@ -256,10 +246,21 @@ export class OpenSearchEngine implements SearchEngine {
 
   /** A Speller (spelling.ts) for the words of `q`, reading their counts and near spellings from the cluster. */
   private speller(live: LiveIndex, q: ParsedQuery): Promise<Speller> {
-    return clusterSpeller(live, this.analyzer, q, async (l, filters) => {
-      const r = await this.query(l, { size: 0, track_total_hits: false, aggs: { spelling: { filters: { filters } } } });
-      return bucketCounts(r.aggregations?.spelling);
-    }, (norm, edits) => this.nearest(live, norm, edits));
+    return clusterSpeller(
+      live,
+      this.analyzer,
+      q,
+      // One count per term, in one request: a term query's count is read from its postings, not by visiting every document.
+      async (l, filters) => {
+        const names = Object.keys(filters);
+        const r = await this.client.msearch({ index: l.index, body: names.flatMap((n) => [{}, { size: 0, track_total_hits: true, query: filters[n] }]) as never });
+        const responses = (r.body as unknown as { responses: { hits?: { total: { value: number } }; error?: unknown }[] }).responses;
+        const failed = responses.find((x) => x.error !== undefined);
+        if (failed) throw new FahrasError(`counting the query's words failed: ${JSON.stringify(failed.error).slice(0, 300)}`, 'internal');
+        return Object.fromEntries(names.map((n, i) => [n, responses[i].hits?.total.value ?? 0]));
+      },
+      (norm, edits) => this.nearest(live, norm, edits),
+    );
   }
 
   /** The answer to parsed query `q` (`raw` as given): facets, hits with snippets (folded when asked), did-you-mean. */
@@ -294,12 +295,13 @@ export class OpenSearchEngine implements SearchEngine {
           };
           // Whether the source filtered by exists at all: the local engine offers no did-you-mean for one that does not.
           if (source !== undefined && source !== NO_SOURCE) aggs.known = { global: {}, aggs: { source: { filter: sourceFilter(source) } } };
-          // What the did-you-mean needs of the query's words: their documents among all, in the same search.
-          if (spell && q.words.length) aggs.spelling = { global: {}, aggs: { counts: { filters: { filters: spellingFilters(q) } } } };
           body.aggs = aggs;
         }
         return body;
       };
+      // What the did-you-mean needs of the query's words, asked beside the search.
+      const spelling = spell ? this.speller(live, q) : undefined;
+      spelling?.catch(() => undefined);
       const preference = this.preference(raw, opts);
       let r: SearchResponse;
       let groups: ClusterHit[][];
@@ -348,9 +350,8 @@ export class OpenSearchEngine implements SearchEngine {
         if (allGroups !== undefined) result.collapse.groups = allGroups;
       }
       const sourceKnown = r.aggregations?.known === undefined || r.aggregations.known.source.doc_count > 0;
-      if (spell && sourceKnown) {
-        const counted = bucketCounts(r.aggregations?.spelling?.counts);
-        const speller = await clusterSpeller(live, this.analyzer, q, () => Promise.resolve(counted), (norm, edits) => this.nearest(live, norm, edits));
+      const speller = await spelling;
+      if (speller && sourceKnown) {
         const dym = speller.didYouMean(raw, q, result.total);
         if (dym) result.didYouMean = dym;
       }

@@ -2,7 +2,7 @@
  * Spelling on the cluster with the local engine's rules: src/search/spelling.ts's
  * Speller, unchanged, over a view of the cluster holding what it will ask for
  * one query — the document frequencies of the query words' stems, other
- * readings and roots (one filters aggregation), and the near spellings of the
+ * readings and roots (a count per term), and the near spellings of the
  * words rare enough to be respelled (the word list). The Speller is
  * synchronous; the view is filled first, then asked.
  */
@@ -49,7 +49,7 @@ function termsOf(q: ParsedQuery): Map<string, { ns: Namespace; term: string }> {
   return terms;
 }
 
-/** The filters (name → query) whose document counts a Speller for `q` needs: a search can take them as an aggregation over every document. */
+/** The queries (by name) whose document counts a Speller for `q` needs. */
 export function spellingFilters(q: ParsedQuery): Record<string, unknown> {
   return Object.fromEntries([...termsOf(q).values()].map(({ ns, term }, i) => [`t${i}`, { term: { [ns]: term } }]));
 }
@@ -57,8 +57,7 @@ export function spellingFilters(q: ParsedQuery): Record<string, unknown> {
 /**
  * A Speller for the words of `q`, reading their frequencies and near
  * spellings from the cluster. `count` counts the documents matching each of
- * spellingFilters(q) (a search of its own, or an aggregation of one already
- * made); `nearest` finds the near spellings of a word in the word list.
+ * spellingFilters(q); `nearest` finds the near spellings of a word in the word list.
  */
 export async function clusterSpeller(
   live: LiveIndex,
