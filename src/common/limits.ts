@@ -162,7 +162,7 @@ export const OPENSEARCH_BULK_BYTES = 5_000_000;
 export const OPENSEARCH_BULK_CONCURRENCY = 3;
 /** Near spellings fetched from the cluster's word list for one did-you-mean; the nearest and most frequent is chosen among them. */
 export const OPENSEARCH_FUZZY_CANDIDATES = 256;
-/** Prefix lookups (expansions and suggestions) remembered per version of the data. */
+/** Lookups of the word list remembered per version of the data, of each kind: prefixes (expansions and suggestions), near spellings (did-you-mean, correction). */
 export const OPENSEARCH_PREFIX_CACHE_ENTRIES = 2_000;
 
 // ---- writes (live updates) ----

@@ -115,6 +115,17 @@ export interface WordCount {
   cost: number;
 }
 
+/**
+ * The terms whose documents Ranker.countWord counts for `word`: its stem and
+ * other readings, and its root when `withRoot` (for a word of one reading,
+ * its root alone).
+ */
+export function wordCountTerms(word: QueryWord, withRoot: boolean): [Namespace, string][] {
+  const terms: [Namespace, string][] = word.alternates.length === 0 ? [withRoot ? ['roots', word.root] : ['stems', word.stem]] : [word.stem, ...word.alternates].map((t) => ['stems', t]);
+  if (withRoot && word.alternates.length) terms.push(['roots', word.root]);
+  return terms;
+}
+
 export function idf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
@@ -326,9 +337,7 @@ export class Ranker {
    * the lexicon without `within`, from one posting list with it.
    */
   countWord(word: QueryWord, within: Uint8Array | undefined, budget: number, root: boolean): WordCount | undefined {
-    const withRoot = root && this.params.rootWeight > 0;
-    const terms: [Namespace, string][] = word.alternates.length === 0 ? [withRoot ? ['roots', word.root] : ['stems', word.stem]] : [word.stem, ...word.alternates].map((t) => ['stems', t]);
-    if (withRoot && word.alternates.length) terms.push(['roots', word.root]);
+    const terms = wordCountTerms(word, root && this.params.rootWeight > 0);
     if (terms.length === 1 && !within) {
       const all = this.index.df(...terms[0]);
       return { count: all, all, cost: 0 };

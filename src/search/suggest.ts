@@ -23,9 +23,41 @@ import type { Ranker } from './rank.js';
 import type { Suggestion } from './types.js';
 
 /** The last word of an input and what comes before it; undefined when the input ends in a space. */
-function splitLast(input: string): { head: string; last: string } | undefined {
+export function splitLast(input: string): { head: string; last: string } | undefined {
   const m = /^(.*?)(\S+)$/su.exec(input);
   return m ? { head: m[1], last: m[2] } : undefined;
+}
+
+/** The prefix a suggestion completes, normalized, and the query typed before it; undefined when there is nothing to complete. */
+export function suggestionInput(analyzer: Analyzer, input: string): { head: string; prefix: string; before: ParsedQuery; alone: boolean } | undefined {
+  const parts = splitLast(input);
+  if (!parts) return undefined;
+  const prefix = analyzer.normalize(parts.last).replace(/[^\p{L}\p{N}]/gu, '');
+  if (!prefix) return undefined;
+  const before = parseQuery(parts.head, analyzer);
+  return { head: parts.head, prefix, before, alone: isEmptyQuery(before) && before.excluded.length === 0 };
+}
+
+/** The completions worth weighing among `terms` (most frequent first): stop words complete nothing, and another form of a stem already taken matches the same documents. */
+export function completionCandidates(analyzer: Analyzer, terms: readonly TermCount[]): { norm: string; word: QueryWord }[] {
+  const seen = new Set<string>();
+  const out: { norm: string; word: QueryWord }[] = [];
+  for (const t of terms) {
+    const q = parseQuery(t.term, analyzer);
+    const word = q.words.length === 1 ? q.words[0] : undefined;
+    if (!word || seen.has(word.stem)) continue;
+    seen.add(word.stem);
+    out.push({ norm: t.term, word });
+  }
+  return out;
+}
+
+/** Puts candidate `c` in its place among `best` (most weight first, ties by form), keeping at most `n`. */
+export function placeCandidate<T extends { norm: string; weight: number }>(best: T[], c: T, n = MAX_SUGGESTIONS): void {
+  let j = best.length;
+  while (j > 0 && (best[j - 1].weight < c.weight || (best[j - 1].weight === c.weight && best[j - 1].norm > c.norm))) j--;
+  best.splice(j, 0, c);
+  if (best.length > n) best.pop();
 }
 
 interface Candidate {
@@ -51,12 +83,9 @@ export class Suggester {
   ) {}
 
   suggest(input: string, limit = MAX_SUGGESTIONS): Suggestion[] {
-    const parts = splitLast(input);
+    const parts = suggestionInput(this.analyzer, input);
     if (!parts) return [];
-    const prefix = this.analyzer.normalize(parts.last).replace(/[^\p{L}\p{N}]/gu, '');
-    if (!prefix) return [];
-    const head = parseQuery(parts.head, this.analyzer);
-    const alone = isEmptyQuery(head) && head.excluded.length === 0;
+    const { prefix, before: head, alone } = parts;
     const cached = alone && prefix.length <= 2 ? this.shortPrefixes.get(prefix) : undefined;
     const found = cached ?? this.completions(prefix, alone ? undefined : this.matching(head));
     if (alone && prefix.length <= 2 && !cached) this.shortPrefixes.set(prefix, found);
@@ -71,17 +100,12 @@ export class Suggester {
    */
   private completions(prefix: string, within: { mark: Uint8Array; size: number } | undefined): Suggestion[] {
     let budget = SUGGEST_WORK_BUDGET;
-    const seen = new Set<string>();
     const candidates: Candidate[] = [];
-    for (const t of this.index.topByPrefix('norms', prefix, SUGGEST_CANDIDATES)) {
-      const word = this.wordOf(t);
-      // A stop word completes nothing; another form of a stem already weighed matches the same documents.
-      if (!word || seen.has(word.stem)) continue;
-      seen.add(word.stem);
+    for (const { norm, word } of completionCandidates(this.analyzer, this.index.topByPrefix('norms', prefix, SUGGEST_CANDIDATES))) {
       const dfs = [word.stem, ...word.alternates].map((stem) => this.index.df('stems', stem));
       const sum = dfs.reduce((a, b) => a + b, 0);
       const most = Math.min(within?.size ?? sum, sum);
-      candidates.push({ norm: t.term, word, bound: (most * most) / Math.max(1, ...dfs), weight: 0 });
+      candidates.push({ norm, word, bound: (most * most) / Math.max(1, ...dfs), weight: 0 });
     }
     candidates.sort((a, b) => b.bound - a.bound);
     const best: Candidate[] = [];
@@ -97,10 +121,7 @@ export class Suggester {
         if (own.count === 0) continue;
         c.weight = (own.count * own.count) / own.all;
       }
-      let j = best.length;
-      while (j > 0 && (best[j - 1].weight < c.weight || (best[j - 1].weight === c.weight && best[j - 1].norm > c.norm))) j--;
-      best.splice(j, 0, c);
-      if (best.length > MAX_SUGGESTIONS) best.pop();
+      placeCandidate(best, c);
     }
     const out: Suggestion[] = [];
     for (const c of best) {
@@ -110,11 +131,5 @@ export class Suggester {
       out.push({ term: this.index.readable('norms', c.norm), query: '', count: n.count });
     }
     return out;
-  }
-
-  /** The query word a completion stands for, or undefined for a stop word. */
-  private wordOf(t: TermCount): QueryWord | undefined {
-    const q = parseQuery(t.term, this.analyzer);
-    return q.words.length === 1 ? q.words[0] : undefined;
   }
 }
