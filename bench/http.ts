@@ -35,6 +35,7 @@ interface CannonResult {
   non2xx: number;
   '2xx': number;
   duration: number;
+  statusCodeStats?: Record<string, { count: number }>;
 }
 type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
 
@@ -47,6 +48,8 @@ export interface LoadRun {
   requests: number;
   ok: number;
   non2xx: number;
+  /** Answers by HTTP status. */
+  statuses: Record<string, number>;
   errors: number;
   timeouts: number;
   mbPerSecond: number;
@@ -81,6 +84,7 @@ export async function hammer(port: number, paths: string[], connections: number,
     requests: r.requests.total,
     ok: r['2xx'],
     non2xx: r.non2xx,
+    statuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
     errors: r.errors,
     timeouts: r.timeouts,
     mbPerSecond: r.throughput.average / 1048576,

@@ -128,7 +128,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const vis = stats(acked.filter((w) => w.visible >= 0).map((w) => w.visible));
   const neverSeen = acked.filter((w) => w.visible < 0).length;
   const firstSearch = acked.filter((w) => w.searches === 1 && w.visible >= 0).length;
-  console.log(`searches with writes: ${fx(mixed.rps, 0)} req/s, p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, non-2xx ${mixed.non2xx}, errors ${mixed.errors}`);
+  console.log(`searches with writes: ${fx(mixed.rps, 0)} req/s, p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, non-2xx ${mixed.non2xx} (by status ${JSON.stringify(mixed.statuses)}), errors ${mixed.errors}`);
   console.log(`writes: ${writes.length} sent (${fx(writes.length / duration, 1)}/s), ${acked.length} acknowledged, ${failed.length} failed${failed.length ? ` (statuses ${[...new Set(failed.map((w) => w.status || 'no answer'))].join(', ')})` : ''}`);
   console.log(`write latency (sent → acknowledged): p50 ${fx(writeLat.p50, 1)} ms, p99 ${fx(writeLat.p99, 1)} ms, max ${fx(writeLat.max, 1)} ms`);
   console.log(`acknowledged → visible to a search on another connection: p50 ${fx(vis.p50, 1)} ms, p99 ${fx(vis.p99, 1)} ms, max ${fx(vis.max, 1)} ms; never seen within 10 s: ${neverSeen}`);
