@@ -65,11 +65,11 @@ export interface ServeChild {
   stop(): Promise<void>;
 }
 
-/** `fahras serve` in a child, quiet and without rate limiting, answered /ready; `env` chooses the engine and the cache. */
+/** `fahras serve` in a child, quiet, without rate limiting or a per-client CPU budget (every request from one address), answered /ready; `env` chooses the engine and the cache. */
 export async function serveChild(env: Record<string, string>, args: string[] = []): Promise<ServeChild> {
   const port = await freePort();
   const child = spawnQuiet(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], {
-    env: { ...process.env, FAHRAS_RATE_LIMIT: '0', FAHRAS_LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, FAHRAS_RATE_LIMIT: '0', FAHRAS_CLIENT_CPU_MS: '0', FAHRAS_LOG_LEVEL: 'silent', ...env },
   });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
