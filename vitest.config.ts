@@ -4,7 +4,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const SKIP_OPENSEARCH = process.env.FAHRAS_SKIP_OPENSEARCH === '1';
 
 /** The suites that run against fahras on a one-node OpenSearch cluster as well as on the local index. */
-const ON_BOTH_ENGINES = ['tests/api/api.test.ts', 'tests/browser/search-page.test.ts', 'tests/browser/one-renderer.test.ts'];
+const ON_BOTH_ENGINES = ['tests/api/api.test.ts', 'tests/browser/search-page.test.ts', 'tests/browser/one-renderer.test.ts', 'tests/browser/news-page.test.ts'];
 
 export default defineConfig({
   test: {

@@ -10,7 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { buildNewsIndex, startTestServer, type TempIndex } from '../helpers/server.js';
+import { buildNewsIndex, fixtureEngine, startTestServer, type TempIndex } from '../helpers/server.js';
 import { launchChromium, Renderer, settled, snapshot, typeInto } from './renderer.js';
 
 const enc = encodeURIComponent;
@@ -21,8 +21,8 @@ let browser: Browser;
 let page: Renderer;
 
 beforeAll(async () => {
-  [idx, browser] = await Promise.all([buildNewsIndex(), launchChromium()]);
-  srv = await startTestServer({ index: idx.index, watch: false, reloadPollMs: 0 });
+  [idx, browser] = await Promise.all([buildNewsIndex(7000, fixtureEngine()), launchChromium()]);
+  srv = await startTestServer({ ...idx.server, watch: false, reloadPollMs: 0 });
   page = await Renderer.open(browser, () => srv.url);
 }, 120_000);
 
@@ -30,7 +30,7 @@ afterAll(async () => {
   await page?.close();
   await browser?.close();
   await srv?.close();
-  idx?.cleanup();
+  await idx?.cleanup();
 });
 
 async function api(path: string): Promise<{ total: number; collapse?: { folded: number } }> {

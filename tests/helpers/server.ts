@@ -154,7 +154,7 @@ export const NEWS_CORPUS = join(ROOT, '..', 'shared', 'data', 'corpora', 'saudin
  * hold the same wire stories from several papers (the oil-price story of
  * 2015-07-21 from alweeam and 3alyoum, the Makkah entrances contract from six).
  */
-export async function buildNewsIndex(documents = 7000): Promise<TempIndex> {
+export async function buildNewsIndex(documents = 7000, engine: EngineKind = 'local'): Promise<TempIndex> {
   const dir = mkdtempSync(join(tmpdir(), 'fahras-news-'));
   const lines: string[] = [];
   const input = createInterface({ input: createReadStream(NEWS_CORPUS).pipe(createGunzip()), crlfDelay: Infinity });
@@ -167,5 +167,20 @@ export async function buildNewsIndex(documents = 7000): Promise<TempIndex> {
   writeFileSync(join(dir, 'docs', 'news.jsonl'), lines.join('\n') + '\n');
   const index = join(dir, 'index');
   const summary = await buildIndex({ input: join(dir, 'docs'), out: index });
-  return { dir, index, documents: summary.documents, engine: 'local', server: { index, engine: 'local' }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  if (engine === 'local') return { dir, index, documents: summary.documents, engine, server: { index, engine }, cleanup: removeDir };
+  const opensearch = clusterSettings('news');
+  const built = await buildOpenSearchIndex({ input: join(dir, 'docs'), opensearch, replicas: 0, keep: 0 });
+  return {
+    dir,
+    index,
+    documents: built.documents,
+    engine,
+    opensearch,
+    server: { index, engine, opensearch },
+    cleanup: async () => {
+      removeDir();
+      await dropAlias(opensearch);
+    },
+  };
 }
