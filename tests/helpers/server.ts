@@ -67,11 +67,19 @@ export async function buildFixtureIndex(engine: EngineKind = 'local'): Promise<T
   const input = join(dir, 'docs');
   cpSync(join(ROOT, 'seeds'), input, { recursive: true });
   cpSync(FIXTURE, join(input, 'news.jsonl'));
+  return buildFrom(dir, input, engine, 'fixture');
+}
+
+/**
+ * Builds the documents of `input` into `dir/index`, and for the opensearch engine into a fresh
+ * alias named after `name` on the run's cluster too; cleanup removes `dir` (and the alias).
+ */
+async function buildFrom(dir: string, input: string, engine: EngineKind, name: string): Promise<TempIndex> {
   const index = join(dir, 'index');
   const summary = await buildIndex({ input, out: index });
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   if (engine === 'local') return { dir, index, documents: summary.documents, engine, server: { index, engine }, cleanup: removeDir };
-  const opensearch = clusterSettings();
+  const opensearch = clusterSettings(name);
   const built = await buildOpenSearchIndex({ input, opensearch, replicas: 0, keep: 0 });
   return {
     dir,
@@ -165,22 +173,5 @@ export async function buildNewsIndex(documents = 7000, engine: EngineKind = 'loc
   input.close();
   mkdirSync(join(dir, 'docs'));
   writeFileSync(join(dir, 'docs', 'news.jsonl'), lines.join('\n') + '\n');
-  const index = join(dir, 'index');
-  const summary = await buildIndex({ input: join(dir, 'docs'), out: index });
-  const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  if (engine === 'local') return { dir, index, documents: summary.documents, engine, server: { index, engine }, cleanup: removeDir };
-  const opensearch = clusterSettings('news');
-  const built = await buildOpenSearchIndex({ input: join(dir, 'docs'), opensearch, replicas: 0, keep: 0 });
-  return {
-    dir,
-    index,
-    documents: built.documents,
-    engine,
-    opensearch,
-    server: { index, engine, opensearch },
-    cleanup: async () => {
-      removeDir();
-      await dropAlias(opensearch);
-    },
-  };
+  return buildFrom(dir, join(dir, 'docs'), engine, 'news');
 }
