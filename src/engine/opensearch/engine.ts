@@ -104,6 +104,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 const INDEX_REMOVED = new Set(['index_not_found_exception', 'search_context_missing_exception']);
 
+/** A failed item of a multi-search (the request itself succeeded): its error's type, read as a failed request's would be. */
+class ItemFailure extends Error {
+  constructor(
+    readonly type: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Failures the cluster gives for a query with more clauses than it allows: the query's fault, not the cluster's. */
 const TOO_MANY_CLAUSES = /too_many_clauses|too_many_nested_clauses|maxClauseCount/i;
 
@@ -168,7 +178,8 @@ export class OpenSearchEngine implements SearchEngine {
       try {
         return await fn(live);
       } catch (e) {
-        if (INDEX_REMOVED.has(errorTypeOf(e) ?? '') && !moved) {
+        const type = e instanceof ItemFailure ? e.type : errorTypeOf(e);
+        if (INDEX_REMOVED.has(type ?? '') && !moved) {
           // A build moved the alias and removed the index we were reading: look again.
           moved = true;
           await this.watch.check();
@@ -186,6 +197,7 @@ export class OpenSearchEngine implements SearchEngine {
   /** A failed read as the edges should see it: 503 when the cluster cannot answer, 400 for a query too large for it, else 500 (logged). */
   private failure(what: string, e: unknown): FahrasError {
     if (e instanceof FahrasError) return e;
+    if (e instanceof ItemFailure) return new FahrasError(`${what} failed: ${e.message}`, 'internal');
     const detail = describeFailure(e);
     if (isTransient(e)) {
       this.options.logger?.warn({ alias: this.settings.index, reason: detail }, `${what} failed: the search cluster did not answer`);
@@ -256,7 +268,8 @@ export class OpenSearchEngine implements SearchEngine {
         const r = await this.client.msearch({ index: l.index, body: names.flatMap((n) => [{}, { size: 0, track_total_hits: true, query: filters[n] }]) as never });
         const responses = (r.body as unknown as { responses: { hits?: { total: { value: number } }; error?: unknown }[] }).responses;
         const failed = responses.find((x) => x.error !== undefined);
-        if (failed) throw new FahrasError(`counting the query's words failed: ${JSON.stringify(failed.error).slice(0, 300)}`, 'internal');
+        // As a failed request: the index removed by a rebuild is looked up again by read().
+        if (failed) throw new ItemFailure((failed.error as { type?: string }).type, `counting the query's words failed: ${JSON.stringify(failed.error).slice(0, 300)}`);
         return Object.fromEntries(names.map((n, i) => [n, responses[i].hits?.total.value ?? 0]));
       },
       (norm, edits) => this.nearest(live, norm, edits),
