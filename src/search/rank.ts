@@ -18,7 +18,7 @@
  */
 import type { IndexReader, Namespace, PostingList } from '../index/open.js';
 import { NO_DATE } from '../index/dates.js';
-import { PLAIN_FREQUENCY, textFrequency, titleFrequency, type PostingCursor } from '../index/postings.js';
+import { PLAIN_FREQUENCY, textFrequency, titleFrequency } from '../index/postings.js';
 import { QueryError, type ParsedQuery, type QueryWord } from './query.js';
 import type { SortOrder } from './types.js';
 
@@ -296,19 +296,27 @@ export class Ranker {
     for (const l of c.lists) df += l.df;
     if (df === 0) return;
     const w = c.weight * idf(this.index.documents, df) * (this.params.k1 + 1);
-    for (const l of c.lists) this.accumulateList(l.cursor.reset(l.start, l.end), l.base, w, c.item);
+    for (const l of c.lists) this.accumulateList(l.cursor.buf, l.start, l.end, l.base, w, c.item);
   }
 
-  private accumulateList(cur: PostingCursor, base: number, w: number, item: number): void {
+  private accumulateList(buf: Uint8Array, start: number, end: number, base: number, w: number, item: number): void {
     const { k1, titleWeight } = this.params;
     const { acc, held, lastItem, stamp, touched, titleNorm, textNorm, plainScore, epoch } = this;
     let nTouched = this.nTouched;
-    while (cur.next()) {
-      const doc = base + cur.doc;
-      const f = cur.freq;
+    let doc = base - 1;
+    for (let p = start; p < end; ) {
+      // The posting codec (postings.ts), decoded here in locals: a varint of gap × 2 + has-frequency-byte, then the byte.
+      let b = buf[p++];
+      let v = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) {
+        b = buf[p++];
+        v |= (b & 0x7f) << shift;
+      }
+      doc += v >>> 1;
       let score: number;
-      if (f === PLAIN_FREQUENCY) score = plainScore[doc];
+      if ((v & 1) === 0) score = plainScore[doc];
       else {
+        const f = buf[p++];
         const tf = (titleWeight * titleFrequency(f)) / titleNorm[doc] + textFrequency(f) / textNorm[doc];
         score = tf / (tf + k1);
       }
