@@ -18,7 +18,7 @@
  */
 import type { IndexReader, Namespace, PostingList } from '../index/open.js';
 import { NO_DATE } from '../index/dates.js';
-import { PLAIN_FREQUENCY, textFrequency, titleFrequency } from '../index/postings.js';
+import { textFrequency, titleFrequency } from '../index/postings.js';
 import { QueryError, type ParsedQuery, type QueryWord } from './query.js';
 import type { SortOrder } from './types.js';
 
