@@ -223,7 +223,7 @@ export class Ranker {
     this.nTouched = 0;
     const plan = this.plan(req.query, req.all);
     this.fitBudget(plan, (req.budget ?? Infinity) - (req.spent ?? 0));
-    for (const c of plan.clauses) this.accumulate(c);
+    for (const c of plan.clauses) this.accumulate(c, plan.required > 0);
     return this.collect(plan, req);
   }
 
@@ -291,15 +291,16 @@ export class Ranker {
    * of the whole index. A single text occurrence, three postings in four,
    * takes its saturated score from a per-document table.
    */
-  private accumulate(c: Clause): void {
+  private accumulate(c: Clause, counting: boolean): void {
     let df = 0;
     for (const l of c.lists) df += l.df;
     if (df === 0) return;
     const w = c.weight * idf(this.index.documents, df) * (this.params.k1 + 1);
-    for (const l of c.lists) this.accumulateList(l.cursor.buf, l.start, l.end, l.base, w, c.item);
+    for (const l of c.lists) this.accumulateList(l.cursor.buf, l.start, l.end, l.base, w, c.item, counting);
   }
 
-  private accumulateList(buf: Uint8Array, start: number, end: number, base: number, w: number, item: number): void {
+  /** `counting`: the query has required items, so `held` and `lastItem` are kept (untouched otherwise). */
+  private accumulateList(buf: Uint8Array, start: number, end: number, base: number, w: number, item: number, counting: boolean): void {
     const { k1, titleWeight } = this.params;
     const { acc, held, lastItem, stamp, touched, titleNorm, textNorm, plainScore, epoch } = this;
     let nTouched = this.nTouched;
@@ -323,9 +324,11 @@ export class Ranker {
       if (stamp[doc] !== epoch) {
         stamp[doc] = epoch;
         acc[doc] = w * score;
-        held[doc] = 0;
-        lastItem[doc] = -1;
         touched[nTouched++] = doc;
+        if (counting) {
+          held[doc] = 0;
+          lastItem[doc] = -1;
+        }
       } else acc[doc] += w * score;
       if (item >= 0 && lastItem[doc] !== item) {
         lastItem[doc] = item;
@@ -417,7 +420,7 @@ export class Ranker {
     let total = 0;
     for (let i = 0; i < nTouched; i++) {
       const doc = touched[i];
-      if (held[doc] !== need) continue;
+      if (need > 0 && held[doc] !== need) continue;
       if (filtered) {
         if (deleted && deleted[doc]) continue;
         if (banned.size && banned.has(doc)) continue;
