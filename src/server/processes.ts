@@ -65,6 +65,9 @@ export async function startProcesses(opts: ServerOptions): Promise<void> {
   await writer?.start();
 
   const entry = servingEntry();
+  // The serving processes accept from the shared socket themselves. Handed out one by one by the primary
+  // (node's round-robin), a connection given to a process at the moment it dies is never answered.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: entry.exec, execArgv: entry.execArgv, serialization: 'advanced' });
   const env = { [OPTIONS_VARIABLE]: JSON.stringify(opts) };
   const ready = new Set<Worker>();
