@@ -138,6 +138,17 @@ export const CACHE_MAX_QUERY_LENGTH = 256;
 /** Memory budget per entry of capacity: a top-10 result with its API body is about 20 kB. */
 export const CACHE_BYTES_PER_ENTRY = 32 * 1024;
 
+// ---- compression ----
+
+/** Bodies shorter than this are sent uncompressed: the gzip framing would eat most of the saving. */
+export const COMPRESSION_THRESHOLD_BYTES = 1024;
+/**
+ * zlib level of a search answer's body kept in the result cache, compressed once and
+ * sent many times, and of one compressed for one answer only (bench/RESULTS.md, "The HTTP path").
+ */
+export const GZIP_LEVEL_CACHED = 9;
+export const GZIP_LEVEL_ONCE = 6;
+
 // ---- CLI ----
 
 /** Characters of an error message the CLI prints (messages quote file names, which can be long). */
