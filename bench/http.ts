@@ -15,7 +15,9 @@
  * the same on another build of the server first (e.g. main's dist), in the same invocation.
  *
  *   npx tsx bench/http.ts [--scale 1|4] [--duration 30] [--connections 10,50] [--skip-baseline]
- *     [--encodings identity,gzip] [--before path/to/dist/cli/main.js]
+ *     [--encodings identity,gzip] [--before path/to/dist/cli/main.js] [--cpu-prof]
+ *   (--cpu-prof: a V8 CPU profile of each fahras server in bench/out/prof/http-<scale>x/, for
+ *   bench/profile-summary.ts)
  *   (--skip-baseline skips MiniSearch, not the constant-JSON ceiling)
  */
 import { writeFileSync } from 'node:fs';
@@ -168,7 +170,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // One server per encoding: each starts with an empty result cache.
     for (const encoding of encodings) {
       const name = encoding === 'identity' ? label : `${label}, ${encoding}`;
-      const srv = await startServer(indexDir(scale), undefined, cli);
+      const profDir = join(OUT, 'prof', `http-${scale}x`, name.replace(/[^a-z0-9]+/gi, '-'));
+      const srv = await startServer(indexDir(scale), undefined, cli, flag('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
       if (!srv.ok) {
         console.log(`${name}: fahras serve is not available: ${srv.error}`);
         all.push({ name, runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });

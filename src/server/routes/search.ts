@@ -8,8 +8,9 @@ import { searchParams, validate } from '../validation.js';
 
 /**
  * Whether the answer goes gzip: the client accepts gzip at least as much as
- * no coding (RFC 9110, 12.5.3). Other codings are not offered here: gzip is
- * the one whose compressed body can be kept with the cached answer.
+ * no coding (RFC 9110, 12.5.3). No other coding is offered here (the route
+ * skips the compression middleware): gzip is the one whose compressed body
+ * can be kept with the cached answer, and every browser asks for it.
  */
 function wantsGzip(req: Request): boolean {
   return req.headers['accept-encoding'] !== undefined && req.acceptsEncodings('gzip', 'identity') === 'gzip';
@@ -26,7 +27,6 @@ export function searchRoutes(app: Express, search: SearchService): void {
     const head = Buffer.from(`{"took_ms":${took},`);
     res.type('json').vary('Accept-Encoding');
     if (head.length + tail.length >= COMPRESSION_THRESHOLD_BYTES && wantsGzip(req)) {
-      // The compression middleware passes an answer that already has its Content-Encoding.
       res.set('Content-Encoding', 'gzip').send(gzipSpliced(head, tail, await search.cache.deflatedTail(entry, tail)));
       return;
     }
