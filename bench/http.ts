@@ -10,14 +10,15 @@
  *   - bare node:http answering a constant JSON body (the loopback/harness ceiling).
  * The load generator shares the machine's 2 cores with the server.
  *
- * --encodings identity,gzip runs fahras once per Accept-Encoding (identity sends none, as a
- * plain client does; gzip sends `Accept-Encoding: gzip`, as browsers do); --before <cli.js> runs
- * the same on another build of the server first (e.g. main's dist), in the same invocation.
- *
- *   npx tsx bench/http.ts [--scale 1|4] [--duration 30] [--connections 10,50] [--skip-baseline]
+ *   npx tsx bench/http.ts [--scale 1|4] [--duration 30] [--connections 10,50] [--processes 1,2] [--skip-baseline]
  *     [--encodings identity,gzip] [--before path/to/dist/cli/main.js] [--cpu-prof]
+ *   (--processes: fahras with each number of serving processes in turn, default 1; RSS sums them)
+ *   (--encodings: fahras once per Accept-Encoding: identity sends none, as a plain client does;
+ *   gzip sends `Accept-Encoding: gzip`, as browsers do)
+ *   (--before: the same runs on another build of the server first, e.g. main's dist, in the same
+ *   invocation)
  *   (--cpu-prof: a V8 CPU profile of each fahras server in bench/out/prof/http-<scale>x/, for
- *   bench/profile-summary.ts)
+ *   bench/profile-summary.ts and bench/profile-split.ts)
  *   (--skip-baseline skips MiniSearch, not the constant-JSON ceiling)
  */
 import { writeFileSync } from 'node:fs';
@@ -157,6 +158,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const scale = Number(arg('scale', '1')) as Scale;
   const duration = Number(arg('duration', '30'));
   const conns = (arg('connections', '10,50') ?? '10,50').split(',').map(Number);
+  // Serving processes of `fahras serve --processes N`, each count a server of its own, in this order.
+  const processCounts = (arg('processes', '1') ?? '1').split(',').map(Number);
   await ensureIndexes(scale, !flag('skip-baseline'));
   const { queries } = await makeQueryLog(scale);
   const paths = queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=10`);
@@ -166,20 +169,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const encodings = (arg('encodings', 'identity') ?? 'identity').split(',');
   const before = arg('before', '');
   const all: ServerRuns[] = [];
-  for (const [label, cli] of [...(before ? [['fahras (before)', before]] : []), ['fahras', CLI]]) {
-    // One server per encoding: each starts with an empty result cache.
-    for (const encoding of encodings) {
-      const name = encoding === 'identity' ? label : `${label}, ${encoding}`;
-      const profDir = join(OUT, 'prof', `http-${scale}x`, name.replace(/[^a-z0-9]+/gi, '-'));
-      const srv = await startServer(indexDir(scale), undefined, cli, flag('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
-      if (!srv.ok) {
-        console.log(`${name}: fahras serve is not available: ${srv.error}`);
-        all.push({ name, runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });
-        continue;
+  for (const [build, cli] of [...(before ? [['fahras (before)', before]] : []), ['fahras', CLI]]) {
+    for (const n of processCounts) {
+      const label = n === 1 ? build : `${build}, ${n} processes`;
+      // One server per encoding: each starts with an empty result cache.
+      for (const encoding of encodings) {
+        const name = encoding === 'identity' ? label : `${label}, ${encoding}`;
+        const profDir = join(OUT, 'prof', `http-${scale}x`, name.replace(/[^a-z0-9]+/gi, '-'));
+        const srv = await startServer(indexDir(scale), undefined, cli, { FAHRAS_PROCESSES: String(n) }, flag('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+        if (!srv.ok) {
+          console.log(`${name}: fahras serve is not available: ${srv.error}`);
+          all.push({ name, runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });
+          continue;
+        }
+        console.log(`${name}: serve ready in ${fx(srv.seconds, 2)} s`);
+        all.push(await measure(name, srv.port, srv.pid, paths, conns, duration, encoding === 'identity' ? {} : { 'accept-encoding': encoding }));
+        await srv.stop();
       }
-      console.log(`${name}: fahras serve ready in ${fx(srv.seconds, 2)} s`);
-      all.push(await measure(name, srv.port, srv.pid, paths, conns, duration, encoding === 'identity' ? {} : { 'accept-encoding': encoding }));
-      await srv.stop();
     }
   }
   if (!flag('skip-baseline')) {
@@ -208,9 +214,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (!a?.runs.length || !b?.runs.length || a === b) return;
     for (let k = 0; k < conns.length; k++) console.log(`${a.name} / ${b.name} @${conns[k]}: req/s ${ratio(a.runs[k].rps, b.runs[k].rps)}, p99 ${ratio(a.runs[k].p99, b.runs[k].p99)}`);
   };
-  for (const label of ['fahras (before)', 'fahras']) {
-    for (const e of encodings.slice(1)) compare(all.find((s) => s.name === `${label}, ${e}`), all.find((s) => s.name === label));
-  }
+  for (const e of encodings.slice(1)) for (const s of all.filter((s) => s.name.endsWith(`, ${e}`))) compare(s, all.find((t) => t.name === s.name.slice(0, -`, ${e}`.length)));
   for (const s of all.filter((s) => s.name.startsWith('fahras (before)'))) compare(all.find((t) => t.name === s.name.replace('fahras (before)', 'fahras')), s);
   const outFile = join(OUT, `http-${scale}x${flag('skip-baseline') ? '-nobaseline' : ''}.json`);
   writeFileSync(outFile, JSON.stringify({ scale, duration, conns, servers: all }, null, 1));
