@@ -31,13 +31,10 @@ export class Matcher {
     this.probe = analyzer.probe(stems, norms, roots, prefixes.length > 0);
   }
 
-  /** 0 when the word does not match, else its key's number. */
-  codeOf(w: Word): number {
-    if (!w.mayMatch(this.probe)) return 0;
-    return this.codeOfCandidate(w);
-  }
-
-  /** codeOf for a word that passed the probe: `Analyzer.scanMarked` calls it only for those. */
+  /**
+   * 0 when a word that passed the probe (`screen`) does not match, else its
+   * key's number: `Analyzer.scanMarked` calls it only for those words.
+   */
   readonly codeOfCandidate = (w: Word): number => {
     const key = this.keyOf(w);
     return key === null ? 0 : this.idOf(key);
