@@ -50,7 +50,7 @@ export function ensureDirs(): void {
 }
 
 /** Where the fahras index and the MiniSearch JSON of a scale live. */
-export function indexDir(scale: Scale): string {
+export function indexDir(scale: number): string {
   return join(TMP, `index-${scale}x`);
 }
 export function miniSearchJson(scale: Scale): string {
