@@ -179,6 +179,17 @@ export function procStatus(pid: number): { rss: number; hwm: number } {
   }
 }
 
+/** CPU seconds (user + system) a live process has used so far, from /proc/<pid>/stat. */
+export function procCpuSeconds(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();

@@ -8,7 +8,9 @@
  *     snippets, and ids only;
  *   - `fahras serve` with the result cache off (every request searches) at --connections
  *     (default 50) for --duration seconds after a 5 s warm-up: req/s, p50/p99, errors, and the
- *     server's RSS at ready and after the load.
+ *     server's RSS at ready and after the load, and its CPU time per request; then bare node:http
+ *     answering a constant JSON at the same connections for 5 s, the loopback ceiling of the moment
+ *     (the machine is shared: it calibrates the HTTP figures of each run).
  * Each scale writes bench/out/local-limits-<scale>x.json (with the commit and the load average at
  * its start and end); every run then gathers all of them into bench/out/scale-curve.json with the
  * growth exponents between neighbouring sizes, log(y2/y1) / log(n2/n1) over the article counts
@@ -24,10 +26,10 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MB, OUT, TMP, arg, ensureDirs, ensureHeap, flag, fx, header, indexDir, libraryEntry, loadFahras, procStatus, revision, table } from './common.js';
+import { MB, OUT, TMP, arg, ensureDirs, ensureHeap, flag, fx, header, indexDir, libraryEntry, loadFahras, procCpuSeconds, procStatus, revision, table } from './common.js';
 import { CORPUS_1X, tile } from './corpus.js';
 import { buildFahras, type FahrasBuild } from './build.js';
-import { hammer, type LoadRun } from './http.js';
+import { hammer, startBaseline, type LoadRun } from './http.js';
 import { timeLoop, type Latency } from './query.js';
 import { makeQueryLog } from './querylog.js';
 import { openRuns, startServer, type OpenRun } from './startup.js';
@@ -52,6 +54,10 @@ interface Step {
   rssAfterLoad: number;
   connections: number;
   load: LoadRun;
+  /** The server's CPU (user + system) during the measured load, divided by the requests answered. */
+  cpuMsPerRequest: number;
+  /** req/s of bare node:http answering a constant JSON at the same connections, just after: the machine's loopback ceiling at that moment. */
+  ceilingRps: number;
 }
 
 /** The quantities whose growth is reported, by name. */
@@ -72,6 +78,7 @@ const QUANTITIES: [string, (s: Step) => number][] = [
   ['HTTP req/s', (s) => s.load.rps],
   ['HTTP p50', (s) => s.load.p50],
   ['HTTP p99', (s) => s.load.p99],
+  ['server CPU per request', (s) => s.cpuMsPerRequest],
 ];
 
 export function growthExponent(n1: number, y1: number, n2: number, y2: number): number {
@@ -110,13 +117,19 @@ async function measure(scale: number, connections: number, duration: number, run
   if (!srv.ok) throw new Error(`serve failed at ${scale}×: ${srv.error}`);
   let run: LoadRun;
   let rssAfterLoad: number;
+  let cpuMs: number;
   try {
     await hammer(srv.port, paths, connections, 5);
+    const cpu0 = procCpuSeconds(srv.pid);
     run = await hammer(srv.port, paths, connections, duration);
+    cpuMs = ((procCpuSeconds(srv.pid) - cpu0) * 1000) / run.requests;
     rssAfterLoad = procStatus(srv.pid).rss;
   } finally {
     await srv.stop();
   }
+  const bare = await startBaseline(undefined);
+  const ceiling = await hammer(bare.port, paths, connections, 5);
+  await bare.stop();
   rmSync(dir, { recursive: true, force: true });
   return {
     scale,
@@ -134,6 +147,8 @@ async function measure(scale: number, connections: number, duration: number, run
     rssAfterLoad,
     connections,
     load: run,
+    cpuMsPerRequest: cpuMs,
+    ceilingRps: ceiling.rps,
   };
 }
 
@@ -171,6 +186,8 @@ function report(steps: Step[]): void {
         ['HTTP req/s', ...cols((s) => fx(s.load.rps, 0))],
         ['HTTP p50 / p99 ms', ...cols((s) => `${s.load.p50} / ${s.load.p99}`)],
         ['HTTP errors (of requests)', ...cols((s) => `${errorsOf(s.load)} (of ${s.load.requests})`)],
+        ['server CPU per request ms', ...cols((s) => fx(s.cpuMsPerRequest, 2))],
+        ['ceiling: node:http constant JSON req/s', ...cols((s) => fx(s.ceilingRps, 0))],
       ]),
   );
   const pairs = steps.slice(1).map((b, i) => [steps[i], b] as const);
