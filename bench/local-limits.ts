@@ -20,6 +20,8 @@
  *
  *   npm run build && npx tsx bench/local-limits.ts --scales 1 [--connections 50] [--duration 20] [--runs 3]
  *   npx tsx bench/local-limits.ts --report
+ *   npx tsx bench/local-limits.ts --scales 16 --cpu-prof   (a profile of the server under the load, in
+ *     bench/out/prof/serve-16x/, for bench/profile-summary.ts; its figures go to local-limits-16x-prof.json)
  *   (the corpus of a scale is $FAHRAS_BENCH_TMP/snn-<scale>x.jsonl, tiled there if missing)
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -88,7 +90,7 @@ export function growthExponent(n1: number, y1: number, n2: number, y2: number): 
 const load = (): number[] => loadavg().map((x) => Number(x.toFixed(2)));
 const errorsOf = (r: LoadRun): number => r.errors + r.timeouts + r.non2xx;
 
-async function measure(scale: number, connections: number, duration: number, runs: number, paths: string[], queries: string[]): Promise<Step> {
+async function measure(scale: number, connections: number, duration: number, runs: number, paths: string[], queries: string[], cpuProf: boolean): Promise<Step> {
   const loadStart = load();
   const input = scale === 1 ? CORPUS_1X : join(TMP, `snn-${scale}x.jsonl`);
   if (!existsSync(input)) {
@@ -113,7 +115,11 @@ async function measure(scale: number, connections: number, duration: number, run
   s.close();
   (globalThis as { gc?: () => void }).gc?.();
 
+  // --cpu-prof: the server writes a V8 CPU profile when it stops (profiling slows it: such a run is kept apart).
+  const profDir = join(OUT, 'prof', `serve-${scale}x`);
+  if (cpuProf) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profDir}`;
   const srv = await startServer(dir);
+  if (cpuProf) process.env.NODE_OPTIONS = process.env.NODE_OPTIONS?.replace(/ --cpu-prof.*$/, '');
   if (!srv.ok) throw new Error(`serve failed at ${scale}×: ${srv.error}`);
   let run: LoadRun;
   let rssAfterLoad: number;
@@ -214,10 +220,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const paths = queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=10`);
     process.env.FAHRAS_CACHE_SIZE = '0';
     for (const scale of scales) {
-      const s = await measure(scale, connections, duration, runs, paths, queries);
+      const s = await measure(scale, connections, duration, runs, paths, queries, flag('cpu-prof'));
       console.log(`${scale}×: ${s.build.docs} articles, build ${fx(s.build.seconds, 1)} s, ${fx(s.load.rps, 0)} req/s, load ${s.loadStart.join(' ')} → ${s.loadEnd.join(' ')}`);
-      writeFileSync(join(OUT, `local-limits-${scale}x.json`), JSON.stringify(s, null, 1));
+      writeFileSync(join(OUT, `local-limits-${scale}x${flag('cpu-prof') ? '-prof' : ''}.json`), JSON.stringify(s, null, 1));
     }
   }
-  report(gathered());
+  if (!flag('cpu-prof')) report(gathered());
 }
