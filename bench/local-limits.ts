@@ -116,10 +116,7 @@ async function measure(scale: number, connections: number, duration: number, run
   (globalThis as { gc?: () => void }).gc?.();
 
   // --cpu-prof: the server writes a V8 CPU profile when it stops (profiling slows it: such a run is kept apart).
-  const profDir = join(OUT, 'prof', `serve-${scale}x`);
-  if (cpuProf) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profDir}`;
-  const srv = await startServer(dir);
-  if (cpuProf) process.env.NODE_OPTIONS = process.env.NODE_OPTIONS?.replace(/ --cpu-prof.*$/, '');
+  const srv = await startServer(dir, undefined, undefined, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'prof', `serve-${scale}x`)}`] : []);
   if (!srv.ok) throw new Error(`serve failed at ${scale}×: ${srv.error}`);
   let run: LoadRun;
   let rssAfterLoad: number;
