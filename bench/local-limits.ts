@@ -116,7 +116,7 @@ async function measure(scale: number, connections: number, duration: number, run
   (globalThis as { gc?: () => void }).gc?.();
 
   // --cpu-prof: the server writes a V8 CPU profile when it stops (profiling slows it: such a run is kept apart).
-  const srv = await startServer(dir, undefined, undefined, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'prof', `serve-${scale}x`)}`] : []);
+  const srv = await startServer(dir, undefined, undefined, {}, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'prof', `serve-${scale}x`)}`] : []);
   if (!srv.ok) throw new Error(`serve failed at ${scale}×: ${srv.error}`);
   let run: LoadRun;
   let rssAfterLoad: number;
