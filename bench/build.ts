@@ -37,7 +37,7 @@ export interface BaselineBuild {
   command: string;
 }
 
-export async function buildFahras(scale: Scale, input: string, cpuProf = false): Promise<FahrasBuild> {
+export async function buildFahras(scale: number, input: string, cpuProf = false): Promise<FahrasBuild> {
   const out = indexDir(scale);
   rmSync(out, { recursive: true, force: true });
   // One profile per thread (the document store compresses on a worker), named by pid and thread.

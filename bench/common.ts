@@ -50,7 +50,7 @@ export function ensureDirs(): void {
 }
 
 /** Where the fahras index and the MiniSearch JSON of a scale live. */
-export function indexDir(scale: Scale): string {
+export function indexDir(scale: number): string {
   return join(TMP, `index-${scale}x`);
 }
 export function miniSearchJson(scale: Scale): string {
@@ -191,6 +191,17 @@ function childrenOf(pid: number): number[] {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
+  }
+}
+
+/** CPU seconds (user + system) a live process has used so far, from /proc/<pid>/stat. */
+export function procCpuSeconds(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
   }
 }
 

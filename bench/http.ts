@@ -100,7 +100,8 @@ export async function hammer(port: number, paths: string[], connections: number,
   };
 }
 
-async function startBaseline(json: string | undefined): Promise<{ port: number; pid: number; stop: () => Promise<void>; seconds: number }> {
+/** MiniSearch on `json` behind bare node:http, or (undefined) a constant JSON body: the loopback ceiling. */
+export async function startBaseline(json: string | undefined): Promise<{ port: number; pid: number; stop: () => Promise<void>; seconds: number }> {
   const port = await freePort();
   const t0 = performance.now();
   const child = spawnQuiet(process.execPath, ['--max-old-space-size=16384', childProgram('minisearch-server.js')], { env: { ...process.env, BENCH_PORT: String(port), BENCH_JSON: json ?? '' } });

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUT, ensureDirs, type Scale } from './common.js';
+import { OUT, ensureDirs } from './common.js';
 import { CORPUS_1X, records } from './corpus.js';
 
 export const QUERY_COUNT = 1000;
@@ -36,7 +36,7 @@ export interface QueryLog {
   prefixes: string[];
 }
 
-export async function makeQueryLog(scale: Scale, count = QUERY_COUNT, seed = SEED): Promise<QueryLog> {
+export async function makeQueryLog(scale: number, count = QUERY_COUNT, seed = SEED): Promise<QueryLog> {
   const titles: string[][] = [];
   for await (const r of records(CORPUS_1X)) {
     const words = titleWords(r.title ?? '');

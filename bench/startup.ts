@@ -67,7 +67,7 @@ export async function startServer(dir: string, timeoutMs = 120_000, cli = CLI, e
   return { ok: false, seconds: NaN, rssAtReady: NaN, rssSettled: NaN, pid, port, stop, error: exited ? `serve exited before /ready: ${stderr.trim().split('\n').slice(-2).join(' ')}` : 'timed out' };
 }
 
-interface OpenRun {
+export interface OpenRun {
   importS: number;
   openS: number;
   readyS: number;
@@ -79,7 +79,8 @@ interface OpenRun {
 
 const FIRST_QUERY = 'وزارة الصحة';
 
-async function openRuns(child: string, env: Record<string, string>, runs: number, nodeArgs: string[] = []): Promise<OpenRun | undefined> {
+/** Median of `runs` cold starts of a bench/children/ program that prints an OpenRun. */
+export async function openRuns(child: string, env: Record<string, string>, runs: number, nodeArgs: string[] = []): Promise<OpenRun | undefined> {
   const all: OpenRun[] = [];
   for (let i = 0; i < runs; i++) {
     const m = await runChild(child, { ...env, BENCH_QUERY: FIRST_QUERY }, nodeArgs);
