@@ -6,11 +6,11 @@
  */
 import { normalize, DEFAULT_NORMALIZE_OPTIONS, type NormalizeOptions } from './normalize.js';
 import { WORD_PATTERN } from './tokenize.js';
-import { MatchProbe, pushReading, Word, WordTable, type Readings } from './words.js';
+import { MatchProbe, pushReading, Word, WordTable, type MarkedWords, type Readings } from './words.js';
 import { stopWordSet } from './stopwords.js';
 import { createLightStemmer, DEFAULT_STEM_OPTIONS, PROCLITIC_LETTERS, PROTECTED_WORDS, ROOT_RULES, rootStem, type StemOptions } from './stem.js';
 
-export { MatchProbe, Word } from './words.js';
+export { MatchProbe, Word, type MarkedWords } from './words.js';
 
 /** Bump whenever a change to analysis changes the terms an index holds. */
 export const ANALYZER_VERSION = 2;
@@ -101,6 +101,20 @@ export class Analyzer {
     this.table.scan(text, (start, end, entry) => {
       view.entry = entry;
       visit(start, end, view);
+    });
+  }
+
+  /**
+   * The words of `text` and which of them match, for highlighting: every
+   * word's offsets (plus `shift`) are appended to `out`, and each word that
+   * may match `probe` is shown to `code` — whose non-zero answer marks it (see
+   * WordTable.scanMarked). Words that cannot match cost no call at all.
+   */
+  scanMarked(text: string, shift: number, probe: MatchProbe, out: MarkedWords, code: (word: Word) => number): void {
+    const view = new Word(this.table);
+    this.table.scanMarked(text, shift, probe, out, (entry) => {
+      view.entry = entry;
+      return code(view);
     });
   }
 

@@ -85,6 +85,20 @@ export class MatchProbe {
   }
 }
 
+/** Whether `a` holds `x`: a plain loop, cheaper than `includes` on the few hashes of a query. */
+function holds(a: Int32Array, x: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] === x) return true;
+  return false;
+}
+
+/** Where WordTable.scanMarked (and Analyzer.scanMarked) append a text's words and its matching ones. */
+export interface MarkedWords {
+  starts: Growable<Int32Array>;
+  ends: Growable<Int32Array>;
+  hitWords: Growable<Int32Array>;
+  hitCodes: Growable<Int32Array>;
+}
+
 /**
  * A view onto one word of the table during a scan: its readings (normalized
  * form, stem, root, stop flag) and a cheap may-match test. The same object is
@@ -162,13 +176,52 @@ export class WordTable {
     const at = e * PACK;
     const flags = p[at];
     if (flags & PACKED_STOP) return false;
-    return (flags & PACKED_SEVERAL) !== 0 || probe.anyPrefix || probe.stems.includes(p[at + 1]) || probe.norms.includes(p[at + 2]) || probe.roots.includes(p[at + 3]);
+    return (flags & PACKED_SEVERAL) !== 0 || probe.anyPrefix || holds(probe.stems, p[at + 1]) || holds(probe.norms, p[at + 2]) || holds(probe.roots, p[at + 3]);
   }
 
   /** Calls `visit(start, end, entry)` for every word of `text`, in order. */
   scan(text: string, visit: (start: number, end: number, entry: number) => void): void {
+    for (let i = this.nextWord(text, 0); i >= 0; i = this.nextWord(text, i)) visit(this.wordStart, i, this.wordEntry);
+    // Full: start afresh now, between scans, never under a scan's feet.
+    if (this.surfaces.length >= this.limit) this.clear();
+  }
+
+  /**
+   * The words of `text` and those that may match `probe`, without a call per
+   * word: each word's offsets, plus `shift`, are appended to `out.starts` /
+   * `out.ends`; a word that may match is passed to `candidate`, and when that
+   * returns a code other than 0 the word's number (counted from 0 in this
+   * text) and the code are appended to `out.hitWords` / `out.hitCodes`.
+   */
+  scanMarked(text: string, shift: number, probe: MatchProbe, out: MarkedWords, candidate: (entry: number) => number): void {
+    const { starts, ends, hitWords, hitCodes } = out;
+    let words = 0;
+    for (let i = this.nextWord(text, 0); i >= 0; i = this.nextWord(text, i)) {
+      const e = this.wordEntry;
+      if (this.mayMatch(e, probe)) {
+        const code = candidate(e);
+        if (code !== 0) {
+          hitWords.push(words);
+          hitCodes.push(code);
+        }
+      }
+      starts.push(this.wordStart + shift);
+      ends.push(i + shift);
+      words++;
+    }
+    if (this.surfaces.length >= this.limit) this.clear();
+  }
+
+  /** Where the last word found by nextWord starts, and its entry. */
+  private wordStart = 0;
+  private wordEntry = 0;
+
+  /**
+   * Finds the first word of `text` at or after `i`: returns its end, with its
+   * start and entry in `wordStart` / `wordEntry`; -1 when there is none.
+   */
+  private nextWord(text: string, i: number): number {
     const n = text.length;
-    let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
       let k = CLASS[c];
@@ -189,10 +242,11 @@ export class WordTable {
           i += 2;
         } else break;
       }
-      visit(start, i, this.lookup(text, start, i, h | 0));
+      this.wordStart = start;
+      this.wordEntry = this.lookup(text, start, i, h | 0);
+      return i;
     }
-    // Full: start afresh now, between scans, never under a scan's feet.
-    if (this.surfaces.length >= this.limit) this.clear();
+    return -1;
   }
 
   private lookup(text: string, start: number, end: number, h: number): number {

@@ -51,7 +51,7 @@ export class PostingCursor {
   private p = 0;
   private end = 0;
 
-  constructor(private readonly buf: Uint8Array) {}
+  constructor(readonly buf: Uint8Array) {}
 
   reset(start: number, end: number): this {
     this.p = start;

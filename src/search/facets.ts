@@ -47,10 +47,20 @@ export function sourceFacet(counts: Uint32Array, names: readonly string[], limit
 }
 
 const DAY_MS = 86_400_000;
+const ISO_DAYS_KEPT = 100_000;
+
+/** Days written so far: an answer's date facet names up to hundreds of days, the same ones query after query. */
+const isoDays = new Map<number, string>();
 
 /** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
 export function isoDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let iso = isoDays.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    // Bounded: documents' days are few (tens of thousands in a century), but a caller may pass any number.
+    if (isoDays.size < ISO_DAYS_KEPT) isoDays.set(day, iso);
+  }
+  return iso;
 }
 
 /**

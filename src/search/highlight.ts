@@ -31,11 +31,18 @@ export class Matcher {
     this.probe = analyzer.probe(stems, norms, roots, prefixes.length > 0);
   }
 
-  /** 0 when the word does not match, else its key's number. */
-  codeOf(w: Word): number {
-    if (!w.mayMatch(this.probe)) return 0;
+  /**
+   * 0 when a word that passed the probe (`screen`) does not match, else its
+   * key's number: `Analyzer.scanMarked` calls it only for those words.
+   */
+  readonly codeOfCandidate = (w: Word): number => {
     const key = this.keyOf(w);
     return key === null ? 0 : this.idOf(key);
+  };
+
+  /** The probe words are screened by before codeOfCandidate. */
+  get screen(): MatchProbe {
+    return this.probe;
   }
 
   private idOf(key: string): number {
@@ -94,16 +101,8 @@ export function scan(analyzer: Analyzer, text: string, m: Matcher, from = 0, to 
   s.hitWords.clear();
   s.hitCodes.clear();
   const piece = from === 0 && to === text.length ? text : text.slice(from, to);
-  analyzer.scan(piece, (start, end, w) => {
-    const code = m.codeOf(w);
-    if (code !== 0) {
-      s.hitWords.push(s.words);
-      s.hitCodes.push(code);
-    }
-    s.starts.push(start + from);
-    s.ends.push(end + from);
-    s.words++;
-  });
+  analyzer.scanMarked(piece, from, m.screen, s, m.codeOfCandidate);
+  s.words = s.starts.length;
   return s;
 }
 

@@ -18,7 +18,7 @@
  */
 import type { IndexReader, Namespace, PostingList } from '../index/open.js';
 import { NO_DATE } from '../index/dates.js';
-import { PLAIN_FREQUENCY, textFrequency, titleFrequency, type PostingCursor } from '../index/postings.js';
+import { textFrequency, titleFrequency } from '../index/postings.js';
 import { QueryError, type ParsedQuery, type QueryWord } from './query.js';
 import type { SortOrder } from './types.js';
 
@@ -223,7 +223,7 @@ export class Ranker {
     this.nTouched = 0;
     const plan = this.plan(req.query, req.all);
     this.fitBudget(plan, (req.budget ?? Infinity) - (req.spent ?? 0));
-    for (const c of plan.clauses) this.accumulate(c);
+    for (const c of plan.clauses) this.accumulate(c, plan.required > 0);
     return this.collect(plan, req);
   }
 
@@ -291,33 +291,44 @@ export class Ranker {
    * of the whole index. A single text occurrence, three postings in four,
    * takes its saturated score from a per-document table.
    */
-  private accumulate(c: Clause): void {
+  private accumulate(c: Clause, counting: boolean): void {
     let df = 0;
     for (const l of c.lists) df += l.df;
     if (df === 0) return;
     const w = c.weight * idf(this.index.documents, df) * (this.params.k1 + 1);
-    for (const l of c.lists) this.accumulateList(l.cursor.reset(l.start, l.end), l.base, w, c.item);
+    for (const l of c.lists) this.accumulateList(l.cursor.buf, l.start, l.end, l.base, w, c.item, counting);
   }
 
-  private accumulateList(cur: PostingCursor, base: number, w: number, item: number): void {
+  /** `counting`: the query has required items, so `held` and `lastItem` are kept (untouched otherwise). */
+  private accumulateList(buf: Uint8Array, start: number, end: number, base: number, w: number, item: number, counting: boolean): void {
     const { k1, titleWeight } = this.params;
     const { acc, held, lastItem, stamp, touched, titleNorm, textNorm, plainScore, epoch } = this;
     let nTouched = this.nTouched;
-    while (cur.next()) {
-      const doc = base + cur.doc;
-      const f = cur.freq;
+    let doc = base - 1;
+    for (let p = start; p < end; ) {
+      // The posting codec (postings.ts), decoded here in locals: a varint of gap × 2 + has-frequency-byte, then the byte.
+      let b = buf[p++];
+      let v = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) {
+        b = buf[p++];
+        v |= (b & 0x7f) << shift;
+      }
+      doc += v >>> 1;
       let score: number;
-      if (f === PLAIN_FREQUENCY) score = plainScore[doc];
+      if ((v & 1) === 0) score = plainScore[doc];
       else {
+        const f = buf[p++];
         const tf = (titleWeight * titleFrequency(f)) / titleNorm[doc] + textFrequency(f) / textNorm[doc];
         score = tf / (tf + k1);
       }
       if (stamp[doc] !== epoch) {
         stamp[doc] = epoch;
         acc[doc] = w * score;
-        held[doc] = 0;
-        lastItem[doc] = -1;
         touched[nTouched++] = doc;
+        if (counting) {
+          held[doc] = 0;
+          lastItem[doc] = -1;
+        }
       } else acc[doc] += w * score;
       if (item >= 0 && lastItem[doc] !== item) {
         lastItem[doc] = item;
@@ -409,7 +420,7 @@ export class Ranker {
     let total = 0;
     for (let i = 0; i < nTouched; i++) {
       const doc = touched[i];
-      if (held[doc] !== need) continue;
+      if (need > 0 && held[doc] !== need) continue;
       if (filtered) {
         if (deleted && deleted[doc]) continue;
         if (banned.size && banned.has(doc)) continue;
