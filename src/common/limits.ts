@@ -198,3 +198,25 @@ export const UPDATE_BATCH_CHARACTERS = 32 * 1024 * 1024;
 export const DELETE_BATCH_IDS = 100_000;
 /** Segments above this many documents (the base segment of a full build at news-archive scale) are merged only by `fahras compact`. */
 export const MERGE_MAX_DOCUMENTS = 50_000;
+// ---- building ----
+
+/**
+ * Characters of title and text per chunk of a parallel build: what one worker
+ * analyses at a time (about 2,300 news articles). An input smaller than one
+ * chunk is built on the calling thread, without starting a worker.
+ */
+export const BUILD_CHUNK_CHARACTERS = 4_000_000;
+/** Chunks given to one build worker at a time (one analysed while the other waits for its terms' numbers). */
+export const BUILD_CHUNKS_PER_THREAD = 2;
+/**
+ * Documents sent to a build worker at a time: a chunk travels in batches, so
+ * documents die young (analysed as they come) and memory holds a few batches,
+ * not whole chunks.
+ */
+export const BUILD_BATCH_DOCUMENTS = 256;
+/** Batches waiting for one build worker. */
+export const BUILD_BATCHES_PER_THREAD = 4;
+/** Worker threads of a build when not told: one per core, up to this many (each holds its own word table). */
+export const BUILD_DEFAULT_MAX_THREADS = 4;
+/** Worker threads a build may be told to use. */
+export const BUILD_MAX_THREADS = 64;
