@@ -6,7 +6,9 @@
  * written to disk) or SQLite FTS5 (C, unicode61, positions, one transaction,
  * then 'optimize'; bench/children/sqlite-fts5-build.js).
  *
- *   npm run build && npx tsx bench/build.ts [--scale 1|4|16] [--baseline minisearch|fts5|none] [--threads N] [--runs N] [--cpu-prof]
+ *   npm run build && npx tsx bench/build.ts [--scale 1|4|16] [--baseline minisearch|fts5|none] [--threads N[,M…]] [--reference-cli PATH] [--runs N] [--cpu-prof]
+ *   (--threads 0,1: one fahras build per thread count in every run; --reference-cli
+ *   another checkout's compiled dist/cli/main.js, built beside this one as 'reference')
  *   (--skip-baseline = --baseline none; --runs N alternates fahras and the
  *   baseline N times and reports each pair and the medians; --cpu-prof:
  *   profiles of every thread of the build in bench/out/prof/build-<scale>x/)
@@ -44,7 +46,7 @@ export interface BaselineBuild {
   command: string;
 }
 
-export async function buildFahras(scale: Scale, input: string, cpuProf = false, threads?: number): Promise<FahrasBuild> {
+export async function buildFahras(scale: Scale, input: string, cpuProf = false, threads?: number, cli = CLI): Promise<FahrasBuild> {
   const out = indexDir(scale);
   rmSync(out, { recursive: true, force: true });
   // One profile per thread (the document store compresses on a worker), named by pid and thread.
@@ -55,7 +57,7 @@ export async function buildFahras(scale: Scale, input: string, cpuProf = false, 
   }
   const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const threadArgs = threads === undefined ? [] : ['--threads', String(threads)];
-  const args = [...nodeArgs, CLI, 'index', '--input', input, '--out', out, '--quiet', ...threadArgs];
+  const args = [...nodeArgs, cli, 'index', '--input', input, '--out', out, '--quiet', ...threadArgs];
   const m: Measured = await runMeasured(process.execPath, args);
   if (m.code !== 0) throw new Error(`fahras index failed (${m.code}):\n${m.stderr}`);
   const docs = Number(/indexed (\d+) documents/.exec(m.stdout)?.[1] ?? NaN);
@@ -71,7 +73,7 @@ export async function buildFahras(scale: Scale, input: string, cpuProf = false, 
     indexBytes: Object.values(files).reduce((a, b) => a + b, 0),
     files,
     buildSecondsReported: manifest.buildSeconds,
-    command: `node ${nodeArgs.join(' ')}${nodeArgs.length ? ' ' : ''}dist/cli/main.js index --input ${input} --out ${out} --quiet${threadArgs.length ? ` ${threadArgs.join(' ')}` : ''}`,
+    command: `node ${nodeArgs.join(' ')}${nodeArgs.length ? ' ' : ''}${cli === CLI ? 'dist/cli/main.js' : cli} index --input ${input} --out ${out} --quiet${threadArgs.length ? ` ${threadArgs.join(' ')}` : ''}`,
   };
 }
 
@@ -118,43 +120,58 @@ export async function buildFts5(scale: Scale, input: string): Promise<Fts5Build>
   return { ...r, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRss: m.peakRss, command: `node bench/children/sqlite-fts5-build.js (BENCH_INPUT=${input})` };
 }
 
+/** One fahras build of a run: a thread count of this build, or the compiled CLI of another checkout (--reference-cli). */
+interface Variant {
+  label: string;
+  threads?: number;
+  cli: string;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureDirs();
   const scale = scaleArg();
   const input = await corpusFor(scale);
   const baseline = flag('skip-baseline') ? 'none' : (arg('baseline', 'minisearch') as 'minisearch' | 'fts5' | 'none');
-  const threads = arg('threads') === undefined ? undefined : Number(arg('threads'));
+  // --threads 0,1: one fahras build per count, each run ('default': the build's own choice).
+  const threadList = (arg('threads') ?? 'default').split(',').map((t) => (t === 'default' ? undefined : Number(t)));
+  const variants: Variant[] = threadList.map((t) => ({ label: t === undefined ? 'fahras' : `fahras --threads ${t}`, threads: t, cli: CLI }));
+  // --reference-cli <dist/cli/main.js of another checkout>: the build before a change, measured beside it.
+  const reference = arg('reference-cli');
+  if (reference) variants.unshift({ label: 'reference', cli: reference });
   const runs = Number(arg('runs', '1'));
-  header(`Build, ${scale}× (${input}), baseline ${baseline}${threads === undefined ? '' : `, --threads ${threads}`}, ${runs} run(s)`);
-  const pairs: { f: FahrasBuild; b?: BaselineBuild | Fts5Build }[] = [];
+  header(`Build, ${scale}× (${input}), baseline ${baseline}, ${variants.map((v) => v.label).join(' / ')}${reference ? ` (reference: ${reference})` : ''}, ${runs} run(s)`);
+  const pairs: { fs: FahrasBuild[]; b?: BaselineBuild | Fts5Build }[] = [];
   for (let i = 0; i < runs; i++) {
-    // Alternating, so both see the same load of the machine; the order swaps every run.
-    const baselineFirst = i % 2 === 1;
+    // Alternating, so all see the same load of the machine; the order turns round every run.
+    const order = i % 2 === 1 ? [...variants.keys()].reverse() : [...variants.keys()];
     let b: BaselineBuild | Fts5Build | undefined;
     const runBaseline = async () => (baseline === 'fts5' ? await buildFts5(scale, input) : baseline === 'minisearch' ? await buildBaseline(scale, input) : undefined);
-    if (baselineFirst) b = await runBaseline();
-    const f = await buildFahras(scale, input, flag('cpu-prof'), threads);
-    if (!baselineFirst) b = await runBaseline();
-    pairs.push({ f, b });
-    console.log(`run ${i + 1}: fahras ${f.docs} docs in ${fx(f.seconds)} s (CPU ${fx(f.cpuSeconds)} s), peak RSS ${MB(f.peakRss)} MB, index ${MB(f.indexBytes)} MB` + (b ? ` | ${baseline} ${fx(b.seconds)} s (CPU ${fx(b.cpuSeconds)} s), peak RSS ${MB(b.peakRss)} MB | fahras/${baseline} ${ratio(f.seconds, b.seconds)}` : ''));
+    if (i % 2 === 1) b = await runBaseline();
+    const fs: FahrasBuild[] = [];
+    for (const v of order) fs[v] = await buildFahras(scale, input, flag('cpu-prof'), variants[v].threads, variants[v].cli);
+    if (i % 2 === 0) b = await runBaseline();
+    pairs.push({ fs, b });
+    const each = fs.map((f, v) => `${variants[v].label} ${fx(f.seconds)} s (CPU ${fx(f.cpuSeconds)} s, peak RSS ${MB(f.peakRss)} MB, index ${MB(f.indexBytes)} MB)`).join(' | ');
+    console.log(`run ${i + 1}: ${each}` + (b ? ` | ${baseline} ${fx(b.seconds)} s (CPU ${fx(b.cpuSeconds)} s, peak RSS ${MB(b.peakRss)} MB)` : ''));
   }
-  const f = pairs[Math.floor((pairs.length - 1) / 2)].f;
   const med = (xs: number[]) => median(xs);
-  const fSec = med(pairs.map((p) => p.f.seconds));
   const bSec = med(pairs.map((p) => p.b?.seconds ?? NaN));
   const bBytes = (b: BaselineBuild | Fts5Build | undefined) => (b ? ('bytes' in b ? b.bytes : b.jsonBytes) : NaN);
-  const rows: (string | number)[][] = [['', 'fahras', baseline, `fahras / ${baseline}`]];
-  rows.push(['build wall s (median)', fx(fSec), fx(bSec), ratio(fSec, bSec)]);
-  rows.push(['build wall, ratio per pair (median)', '', '', `${fx(med(pairs.map((p) => p.f.seconds / (p.b?.seconds ?? NaN))))}×`]);
-  rows.push(['CPU s, all threads (median)', fx(med(pairs.map((p) => p.f.cpuSeconds))), fx(med(pairs.map((p) => p.b?.cpuSeconds ?? NaN))), '']);
-  rows.push(['docs/s', fx(f.docs / fSec, 0), fx((pairs[0].b?.docs ?? NaN) / bSec, 0), '']);
-  rows.push(['peak RSS MB (max)', MB(Math.max(...pairs.map((p) => p.f.peakRss))), MB(Math.max(...pairs.map((p) => p.b?.peakRss ?? NaN))), '']);
-  rows.push(['on disk MB', MB(f.indexBytes), MB(bBytes(pairs[0].b)), ratio(f.indexBytes, bBytes(pairs[0].b))]);
+  const rows: (string | number)[][] = [['', ...variants.map((v) => v.label), baseline]];
+  const row = (name: string, of: (f: FahrasBuild[], v: number) => string, base: string) => rows.push([name, ...variants.map((_, v) => of(pairs[0].fs, v)), base]);
+  row('build wall s (median)', (_, v) => fx(med(pairs.map((p) => p.fs[v].seconds))), fx(bSec));
+  row(`build wall / ${baseline}, per run (median)`, (_, v) => `${fx(med(pairs.map((p) => p.fs[v].seconds / (p.b?.seconds ?? NaN))))}×`, '1×');
+  row('CPU s, all threads (median)', (_, v) => fx(med(pairs.map((p) => p.fs[v].cpuSeconds))), fx(med(pairs.map((p) => p.b?.cpuSeconds ?? NaN))));
+  row('docs/s', (f, v) => fx(f[v].docs / med(pairs.map((p) => p.fs[v].seconds)), 0), fx((pairs[0].b?.docs ?? NaN) / bSec, 0));
+  row('peak RSS MB (max)', (_, v) => MB(Math.max(...pairs.map((p) => p.fs[v].peakRss))), MB(Math.max(...pairs.map((p) => p.b?.peakRss ?? NaN))));
+  row('on disk MB', (f, v) => MB(f[v].indexBytes), MB(bBytes(pairs[0].b)));
   console.log('\n' + table(rows));
-  console.log(`\nfahras files (MB): ${Object.entries(f.files).map(([k, v]) => `${k} ${MB(v)}`).join(', ')} (${(f.indexBytes / 1e6).toFixed(1)} MB decimal)`);
+  for (const [v, f] of pairs[0].fs.entries()) console.log(`\n${variants[v].label} files (MB): ${Object.entries(f.files).map(([k, b]) => `${k} ${MB(b)}`).join(', ')} (${(f.indexBytes / 1e6).toFixed(1)} MB decimal)`);
   // A profiled, baseline-less or other-baseline run does not replace the figures bench/report.ts reads.
   const suffix = flag('cpu-prof') ? '-prof' : baseline === 'none' ? '-nobaseline' : baseline === 'fts5' ? '-fts5' : '';
   const outFile = join(OUT, `build-${scale}x${suffix}.json`);
-  writeFileSync(outFile, JSON.stringify({ scale, input, tmp: TMP, fahras: f, baseline: pairs[0].b, runs: pairs }, null, 1));
-  console.log(`\nfahras: ${f.command}\nwrote ${outFile}`);
+  // The figures bench/report.ts reads: this build's first variant.
+  const mine = variants.findIndex((v) => v.cli === CLI);
+  writeFileSync(outFile, JSON.stringify({ scale, input, tmp: TMP, fahras: pairs[0].fs[mine], baseline: pairs[0].b, variants: variants.map((v) => v.label), runs: pairs }, null, 1));
+  console.log(`\n${variants.map((v, i) => `${v.label}: ${pairs[0].fs[i].command}`).join('\n')}\nwrote ${outFile}`);
 }
