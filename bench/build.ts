@@ -16,7 +16,7 @@
 import { readManifest } from '../src/index/open.js';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, MB, OUT, TMP, arg, dirBytes, ensureDirs, flag, fx, header, indexDir, lastJson, median, miniSearchJson, ratio, runChild, runMeasured, scaleArg, table, type Measured, type Scale } from './common.js';
+import { CLI, MB, OUT, TMP, arg, dirBytes, ensureDirs, flag, fx, header, indexDir, lastJson, median, miniSearchJson, runChild, runMeasured, scaleArg, table, type Measured, type Scale } from './common.js';
 import { corpusFor } from './corpus.js';
 
 export interface FahrasBuild {

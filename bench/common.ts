@@ -173,13 +173,28 @@ export function dirBytes(dir: string): number {
 }
 
 /** Status fields of a live process, in bytes (VmRSS, VmHWM). */
+/** Resident memory of a process and of its children (the serving processes of `--processes N`), now and at peak (peaks summed). */
 export function procStatus(pid: number): { rss: number; hwm: number } {
+  let rss = 0;
+  let hwm = 0;
+  for (const p of [pid, ...childrenOf(pid)]) {
+    try {
+      const s = readFileSync(`/proc/${p}/status`, 'utf8');
+      const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024;
+      rss += kb('VmRSS');
+      hwm += kb('VmHWM');
+    } catch {
+      if (p === pid) return { rss: NaN, hwm: NaN };
+    }
+  }
+  return { rss, hwm };
+}
+
+function childrenOf(pid: number): number[] {
   try {
-    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
-    return { rss: NaN, hwm: NaN };
+    return [];
   }
 }
 

@@ -10,7 +10,8 @@
  *   - bare node:http answering a constant JSON body (the loopback/harness ceiling).
  * The load generator shares the machine's 2 cores with the server.
  *
- *   npx tsx bench/http.ts [--scale 1|4] [--duration 30] [--connections 10,50] [--skip-baseline]
+ *   npx tsx bench/http.ts [--scale 1|4] [--duration 30] [--connections 10,50] [--processes 1,2] [--skip-baseline]
+ *   (--processes: fahras with each number of serving processes in turn, default 1; RSS sums them)
  *   (--skip-baseline skips MiniSearch, not the constant-JSON ceiling)
  */
 import { writeFileSync } from 'node:fs';
@@ -149,6 +150,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const scale = Number(arg('scale', '1')) as Scale;
   const duration = Number(arg('duration', '30'));
   const conns = (arg('connections', '10,50') ?? '10,50').split(',').map(Number);
+  // Serving processes of `fahras serve --processes N`, each count a server of its own, in this order.
+  const processCounts = (arg('processes', '1') ?? '1').split(',').map(Number);
   await ensureIndexes(scale, !flag('skip-baseline'));
   const { queries } = await makeQueryLog(scale);
   const paths = queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=10`);
@@ -156,14 +159,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`result cache: FAHRAS_CACHE_SIZE=${process.env.FAHRAS_CACHE_SIZE ?? '(default, 1000)'}`);
 
   const all: ServerRuns[] = [];
-  const srv = await startServer(indexDir(scale));
-  if (!srv.ok) {
-    console.log(`fahras serve is not available: ${srv.error}`);
-    all.push({ name: 'fahras', runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });
-  } else {
-    console.log(`fahras serve ready in ${fx(srv.seconds, 2)} s`);
-    all.push(await measure('fahras', srv.port, srv.pid, paths, conns, duration));
-    await srv.stop();
+  for (const n of processCounts) {
+    const name = n === 1 ? 'fahras' : `fahras, ${n} processes`;
+    const srv = await startServer(indexDir(scale), undefined, undefined, { FAHRAS_PROCESSES: String(n) });
+    if (!srv.ok) {
+      console.log(`fahras serve is not available: ${srv.error}`);
+      all.push({ name, runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });
+    } else {
+      console.log(`${name}: serve ready in ${fx(srv.seconds, 2)} s`);
+      all.push(await measure(name, srv.port, srv.pid, paths, conns, duration));
+      await srv.stop();
+    }
   }
   if (!flag('skip-baseline')) {
     const ms = await startBaseline(miniSearchJson(scale));

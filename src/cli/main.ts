@@ -6,7 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
 import { DEFAULT_INDEX } from '../common/defaults.js';
-import { BUILD_MAX_THREADS, CLI_MAX_HITS, CLI_MAX_MESSAGE_CHARACTERS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
+import { BUILD_MAX_THREADS, MAX_SERVING_PROCESSES, CLI_MAX_HITS, CLI_MAX_MESSAGE_CHARACTERS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
 import { escapeControls, excerpt } from '../common/printable.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
@@ -38,6 +38,9 @@ function withEngine(c: Command): Command {
 
 /** --wait: how long a command that writes an index waits for another process writing it. */
 const waitOption = () => new Option('--wait <seconds>', 'how long to wait for another process writing the index').argParser(integer(0, 3600)).default(10);
+
+/** --processes: serving processes sharing the port, each with the index open. */
+const processesOption = () => new Option('--processes <n>', 'processes answering on the port, each with the index in memory (env FAHRAS_PROCESSES, default 1)').argParser(integer(1, MAX_SERVING_PROCESSES));
 
 export function program(): Command {
   const p = new Command('fahras')
@@ -110,6 +113,7 @@ export function program(): Command {
     .option('--port <n>', 'port (env PORT)', integer(0, 65535))
     .option('--host <host>', 'address to listen on (env HOST)')
     .option('--index <dir>', 'index folder (env FAHRAS_INDEX)')
+    .addOption(processesOption())
     .action(runServe);
 
   withEngine(p.command('start'))
@@ -118,6 +122,7 @@ export function program(): Command {
     .option('--host <host>', 'address to listen on (env HOST)')
     .option('--index <dir>', 'index folder (env FAHRAS_INDEX)')
     .option('--seeds <dir>', 'documents to index when needed', 'seeds')
+    .addOption(processesOption())
     .action(runStart);
 
   return p;

@@ -9,7 +9,7 @@ import type { OpenSearchSettings } from '../common/defaults.js';
 import { escapeControls } from '../common/printable.js';
 import { startServer } from '../server/serve.js';
 
-export interface ServeCommandOptions extends Pick<ServerOptions, 'port' | 'host' | 'index'> {
+export interface ServeCommandOptions extends Pick<ServerOptions, 'port' | 'host' | 'index' | 'processes'> {
   engine?: EngineKind;
   opensearchUrl?: string;
   opensearchIndex?: string;
@@ -21,12 +21,14 @@ export interface StartCommandOptions extends ServeCommandOptions {
 
 /** The server's options from the command's flags (the rest comes from the environment or the defaults). */
 function serverOptions(opts: ServeCommandOptions): ServerOptions {
-  return { port: opts.port, host: opts.host, index: opts.index, ...parseEngineFlags(opts) };
+  return { port: opts.port, host: opts.host, index: opts.index, processes: opts.processes, ...parseEngineFlags(opts) };
 }
 
 /** Flags are options; the rest (and any flag left out) comes from the environment or the defaults. */
 export async function runServe(opts: ServeCommandOptions): Promise<void> {
-  await startServer(serverOptions(opts));
+  const options = serverOptions(opts);
+  if (resolveServerSettings(options).processes > 1) await (await import('../server/processes.js')).startProcesses(options);
+  else await startServer(options);
 }
 
 /** Why the local index cannot be served, or undefined when it can. */

@@ -19,7 +19,7 @@ import {
   type ServerSettings,
 } from './defaults.js';
 import { FahrasError } from './errors.js';
-import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH, CLIENT_CPU_WINDOW_MS, MAX_TIMEOUT_MS } from './limits.js';
+import { ADMIN_TOKEN_MAX_LENGTH, ADMIN_TOKEN_MIN_LENGTH, CLIENT_CPU_WINDOW_MS, MAX_SERVING_PROCESSES, MAX_TIMEOUT_MS } from './limits.js';
 
 export * from './defaults.js';
 
@@ -106,6 +106,11 @@ const mergeFactor = wholeNumber('FAHRAS_MERGE_FACTOR', 'of segments from 2 to 10
   error: 'FAHRAS_MERGE_FACTOR must be a whole number of segments from 2 to 1000, or 0 (merge only by `fahras compact`), not "1"',
 });
 
+/** FAHRAS_PROCESSES and --processes: serving processes, 1 to MAX_SERVING_PROCESSES. */
+export function processCount(name: string) {
+  return wholeNumber(name, `of processes from 1 to ${MAX_SERVING_PROCESSES}`, MAX_SERVING_PROCESSES, 1);
+}
+
 /** Every environment variable fahras reads, and what it becomes. */
 const environment = z.object({
   PORT: wholeNumber('PORT', 'from 0 to 65535', 65_535).optional(),
@@ -136,6 +141,7 @@ const environment = z.object({
   FAHRAS_REQUEST_TIMEOUT_MS: timeout('FAHRAS_REQUEST_TIMEOUT_MS').optional(),
   FAHRAS_CLIENT_CPU_MS: wholeNumber('FAHRAS_CLIENT_CPU_MS', `of milliseconds per minute from 0 (off) to ${CLIENT_CPU_WINDOW_MS}`, CLIENT_CPU_WINDOW_MS).optional(),
   FAHRAS_QUEUE_TIMEOUT_MS: timeout('FAHRAS_QUEUE_TIMEOUT_MS').optional(),
+  FAHRAS_PROCESSES: processCount('FAHRAS_PROCESSES').optional(),
 });
 
 export type Environment = z.output<typeof environment>;
@@ -221,6 +227,7 @@ export function resolveServerSettings(options: ServerOptions = {}, env: NodeJS.P
     requestTimeoutMs: e.FAHRAS_REQUEST_TIMEOUT_MS,
     clientCpuMs: e.FAHRAS_CLIENT_CPU_MS,
     queueTimeoutMs: e.FAHRAS_QUEUE_TIMEOUT_MS,
+    processes: e.FAHRAS_PROCESSES,
   };
   const settings: ServerSettings = { ...DEFAULT_SETTINGS };
   const { engine: _engine, opensearch: _opensearch, ...rest } = options;

@@ -76,6 +76,8 @@ export interface ServerSettings {
   clientCpuMs: number;
   /** Longest wait of a request for its turn to search, ms, before it is answered 503. Env FAHRAS_QUEUE_TIMEOUT_MS. */
   queueTimeoutMs: number;
+  /** Processes answering requests on the one port, each with the index open (see src/server/processes.ts). Env FAHRAS_PROCESSES. */
+  processes: number;
 }
 
 /** Options given explicitly; anything left out comes from the environment or the defaults. */
@@ -112,4 +114,5 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = {
   requestTimeoutMs: 30_000,
   clientCpuMs: 10_000,
   queueTimeoutMs: 10_000,
+  processes: 1,
 };

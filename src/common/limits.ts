@@ -198,6 +198,13 @@ export const UPDATE_BATCH_CHARACTERS = 32 * 1024 * 1024;
 export const DELETE_BATCH_IDS = 100_000;
 /** Segments above this many documents (the base segment of a full build at news-archive scale) are merged only by `fahras compact`. */
 export const MERGE_MAX_DOCUMENTS = 50_000;
+
+/** Most serving processes (`--processes`, FAHRAS_PROCESSES): each holds the index in memory. */
+export const MAX_SERVING_PROCESSES = 64;
+/** A serving process that ends while the service runs is started again after this long, doubled on each failure to start, up to the maximum. */
+export const PROCESS_RESTART_DELAY_MS = 500;
+export const PROCESS_RESTART_MAX_DELAY_MS = 30_000;
+
 // ---- building ----
 
 /**

@@ -4,7 +4,7 @@ import type { EngineKind, OpenSearchSettings } from '../common/defaults.js';
 import { FahrasError } from '../common/errors.js';
 import type { SearchEngine } from './engine.js';
 import { MERGE_MAX_DOCUMENTS } from '../common/limits.js';
-import { LocalEngine } from './local.js';
+import { LocalEngine, type LocalEngineOptions } from './local.js';
 import { OpenSearchEngine } from './opensearch/engine.js';
 
 export interface EngineSettings {
@@ -22,6 +22,8 @@ export interface EngineSettings {
   mergeFactor?: number;
   /** How long a write waits for another process writing the index, ms. */
   writeLockWaitMs?: number;
+  /** Local engine: writes committed by another process (LocalEngineOptions.commitVia). */
+  commitVia?: LocalEngineOptions['commitVia'];
 }
 
 export function createEngine(s: EngineSettings): SearchEngine {
@@ -36,6 +38,7 @@ export function createEngine(s: EngineSettings): SearchEngine {
     closeDelayMs: s.closeDelayMs,
     mergePolicy: s.mergeFactor === undefined ? undefined : { mergeFactor: s.mergeFactor, maxMergeDocuments: MERGE_MAX_DOCUMENTS },
     lockWaitMs: s.writeLockWaitMs,
+    commitVia: s.commitVia,
   });
 }
 

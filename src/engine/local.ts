@@ -23,6 +23,12 @@ export interface LocalEngineOptions extends IndexHolderOptions {
   mergePolicy?: MergePolicy;
   /** How long a write waits for another process's lock on the folder, ms. */
   lockWaitMs?: number;
+  /**
+   * Commits writes elsewhere: one of several serving processes hands them to
+   * the one process that writes the folder, which answers once this process
+   * has caught up with the commit (see src/server/processes.ts).
+   */
+  commitVia?: (batches: readonly (readonly WriteOp[])[]) => Promise<WriteResult>;
 }
 
 interface PendingWrite {
@@ -108,6 +114,7 @@ export class LocalEngine implements SearchEngine {
   write(batches: readonly (readonly WriteOp[])[]): Promise<WriteResult> {
     const operations = batches.reduce((a, b) => a + b.length, 0);
     if (this.closing) return Promise.reject(new FahrasError('The server is shutting down; nothing was written.', 'unavailable'));
+    if (this.options.commitVia) return this.options.commitVia(batches);
     if (this.queued + operations > WRITE_MAX_QUEUED_OPERATIONS) {
       return Promise.reject(new FahrasError(`Too many writes are waiting to be committed (at most ${WRITE_MAX_QUEUED_OPERATIONS.toLocaleString('en')} operations); nothing was written. Try again shortly.`, 'busy'));
     }
@@ -182,6 +189,11 @@ export class LocalEngine implements SearchEngine {
 
   async reload(): Promise<void> {
     await this.holder.reload(true);
+  }
+
+  /** Makes live whatever generation is published now (a commit by another process); resolves once it is. */
+  async catchUp(): Promise<void> {
+    await this.holder.reload(false, true);
   }
 
   /** Finishes the writes already accepted (their clients wait), drops a merge under way, closes the index. */

@@ -13,7 +13,7 @@ import { resolveServerSettings, type ServerOptions, type ServerSettings } from '
 import { escapeControls, printableJson } from '../common/printable.js';
 import { createApp } from './app.js';
 import { answerInTurn } from './connections.js';
-import { createEngine, describeEngine } from '../engine/create.js';
+import { createEngine, describeEngine, type EngineSettings } from '../engine/create.js';
 import type { SearchEngine } from '../engine/engine.js';
 import { LocalEngine } from '../engine/local.js';
 import type { IndexHolder } from '../engine/index-holder.js';
@@ -55,11 +55,15 @@ export function httpOptions(o: Pick<ServerSettings, 'headersTimeoutMs' | 'reques
  * Options left out come from the environment, then the defaults. Rejects on a
  * bad environment variable, and (after closing) when the index cannot be opened.
  */
-export async function createServer(opts: ServerOptions = {}): Promise<RunningServer> {
-  const o = resolveServerSettings(opts);
+/** The service's log: JSON lines on stdout. */
+export function serviceLogger(level: ServerSettings['logLevel']): Logger {
   // Log lines are JSON, whose C1 controls pino writes as they are: escaped on the way out (logs land on terminals too).
-  const logger = pino({ level: o.logLevel, base: { service: 'fahras' } }, { write: (line: string) => process.stdout.write(printableJson(line)) });
-  const engine = createEngine({
+  return pino({ level, base: { service: 'fahras' } }, { write: (line: string) => process.stdout.write(printableJson(line)) });
+}
+
+/** The engine a server's settings choose. */
+export function engineFor(o: ServerSettings, logger: Logger, commitVia?: EngineSettings['commitVia']): SearchEngine {
+  return createEngine({
     engine: o.engine,
     index: o.index,
     opensearch: o.opensearch,
@@ -69,7 +73,20 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
     closeDelayMs: o.closeDelayMs,
     mergeFactor: o.mergeFactor,
     writeLockWaitMs: o.writeLockWaitMs,
+    commitVia,
   });
+}
+
+/** What a server is built with beyond its settings. */
+export interface ServerParts {
+  /** Local engine: writes committed by another process (one of several serving processes). */
+  commitVia?: EngineSettings['commitVia'];
+}
+
+export async function createServer(opts: ServerOptions = {}, parts: ServerParts = {}): Promise<RunningServer> {
+  const o = resolveServerSettings(opts);
+  const logger = serviceLogger(o.logLevel);
+  const engine = engineFor(o, logger, parts.commitVia);
   const app = createApp({ engine, options: o, logger });
   const server = createHttpServer(httpOptions(o), answerInTurn(app));
   // Nothing moving either way on a connection for this long (a client that stopped reading): it is closed.
@@ -112,13 +129,24 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
   return { server, app, engine, holder, logger, url: `http://${host}:${port}`, port, close };
 }
 
-/** The `fahras serve` entry point. */
+/** The `fahras serve` entry point (one process; see processes.ts for several). */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const running = await createServer(opts);
-  const { engine, logger } = running;
-  const status = engine.status();
-  process.stderr.write(`fahras: serving ${status.ready ? status.documents : 0} documents from ${escapeControls(describeEngine(engine))} on ${running.url}/\n`);
+  process.stderr.write(`${servingLine(running)}\n`);
+  handleSignals(running);
+  return running;
+}
 
+/** The line `fahras serve` prints once it answers. */
+export function servingLine(running: RunningServer, processes = 1): string {
+  const status = running.engine.status();
+  const on = processes > 1 ? ` with ${processes} processes` : '';
+  return `fahras: serving ${status.ready ? status.documents : 0} documents from ${escapeControls(describeEngine(running.engine))} on ${running.url}/${on}`;
+}
+
+/** SIGTERM and SIGINT: a graceful shutdown, then exit 0; SIGHUP: the index loaded again. */
+export function handleSignals(running: RunningServer): void {
+  const { engine, logger } = running;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -136,5 +164,4 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     logger.info('SIGHUP: reloading the index');
     void engine.reload();
   });
-  return running;
 }
