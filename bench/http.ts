@@ -11,12 +11,19 @@
  * The load generator shares the machine's 2 cores with the server.
  *
  *   npx tsx bench/http.ts [--scale 1|4] [--duration 30] [--connections 10,50] [--processes 1,2] [--skip-baseline]
+ *     [--encodings identity,gzip] [--before path/to/dist/cli/main.js] [--cpu-prof]
  *   (--processes: fahras with each number of serving processes in turn, default 1; RSS sums them)
+ *   (--encodings: fahras once per Accept-Encoding: identity sends none, as a plain client does;
+ *   gzip sends `Accept-Encoding: gzip`, as browsers do)
+ *   (--before: the same runs on another build of the server first, e.g. main's dist, in the same
+ *   invocation)
+ *   (--cpu-prof: a V8 CPU profile of each fahras server in bench/out/prof/http-<scale>x/, for
+ *   bench/profile-summary.ts and bench/profile-split.ts)
  *   (--skip-baseline skips MiniSearch, not the constant-JSON ceiling)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MB, OUT, arg, childProgram, ensureDirs, flag, freePort, fx, header, indexDir, miniSearchJson, procStatus, ratio, sleep, spawnQuiet, table, type Scale } from './common.js';
+import { CLI, MB, OUT, arg, childProgram, ensureDirs, flag, freePort, fx, header, indexDir, miniSearchJson, procStatus, ratio, sleep, spawnQuiet, table, type Scale } from './common.js';
 import { ensureIndexes, startServer } from './startup.js';
 import { makeQueryLog } from './querylog.js';
 
@@ -62,13 +69,14 @@ async function autocannon(): Promise<Cannon> {
   return mod.default;
 }
 
-export async function hammer(port: number, paths: string[], connections: number, duration: number): Promise<LoadRun> {
+export async function hammer(port: number, paths: string[], connections: number, duration: number, headers: Record<string, string> = {}): Promise<LoadRun> {
   const run = await autocannon();
   let i = 0;
   const r = await run({
     url: `http://127.0.0.1:${port}`,
     connections,
     duration,
+    headers,
     requests: [
       {
         method: 'GET',
@@ -131,13 +139,13 @@ interface ServerRuns {
   error?: string;
 }
 
-async function measure(name: string, port: number, pid: number, paths: string[], conns: number[], duration: number): Promise<ServerRuns> {
+async function measure(name: string, port: number, pid: number, paths: string[], conns: number[], duration: number, headers: Record<string, string> = {}): Promise<ServerRuns> {
   const rssStart = procStatus(pid).rss;
   const runs: LoadRun[] = [];
   for (const c of conns) {
     // A short warm-up at this concurrency, then the measured run.
-    await hammer(port, paths, c, Math.min(5, duration));
-    const r = await hammer(port, paths, c, duration);
+    await hammer(port, paths, c, Math.min(5, duration), headers);
+    const r = await hammer(port, paths, c, duration, headers);
     console.log(`  ${name} @${c}: ${fx(r.rps, 0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
     runs.push(r);
   }
@@ -158,17 +166,26 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   header(`HTTP, ${scale}× (${duration} s per run, connections ${conns.join(', ')}, ${paths.length} rotating queries)`);
   console.log(`result cache: FAHRAS_CACHE_SIZE=${process.env.FAHRAS_CACHE_SIZE ?? '(default, 1000)'}`);
 
+  const encodings = (arg('encodings', 'identity') ?? 'identity').split(',');
+  const before = arg('before', '');
   const all: ServerRuns[] = [];
-  for (const n of processCounts) {
-    const name = n === 1 ? 'fahras' : `fahras, ${n} processes`;
-    const srv = await startServer(indexDir(scale), undefined, undefined, { FAHRAS_PROCESSES: String(n) });
-    if (!srv.ok) {
-      console.log(`fahras serve is not available: ${srv.error}`);
-      all.push({ name, runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });
-    } else {
-      console.log(`${name}: serve ready in ${fx(srv.seconds, 2)} s`);
-      all.push(await measure(name, srv.port, srv.pid, paths, conns, duration));
-      await srv.stop();
+  for (const [build, cli] of [...(before ? [['fahras (before)', before]] : []), ['fahras', CLI]]) {
+    for (const n of processCounts) {
+      const label = n === 1 ? build : `${build}, ${n} processes`;
+      // One server per encoding: each starts with an empty result cache.
+      for (const encoding of encodings) {
+        const name = encoding === 'identity' ? label : `${label}, ${encoding}`;
+        const profDir = join(OUT, 'prof', `http-${scale}x`, name.replace(/[^a-z0-9]+/gi, '-'));
+        const srv = await startServer(indexDir(scale), undefined, cli, { FAHRAS_PROCESSES: String(n) }, flag('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+        if (!srv.ok) {
+          console.log(`${name}: fahras serve is not available: ${srv.error}`);
+          all.push({ name, runs: [], rssStart: NaN, rssEnd: NaN, hwm: NaN, error: srv.error });
+          continue;
+        }
+        console.log(`${name}: serve ready in ${fx(srv.seconds, 2)} s`);
+        all.push(await measure(name, srv.port, srv.pid, paths, conns, duration, encoding === 'identity' ? {} : { 'accept-encoding': encoding }));
+        await srv.stop();
+      }
     }
   }
   if (!flag('skip-baseline')) {
@@ -192,6 +209,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (f?.runs.length && m?.runs.length) {
     for (let k = 0; k < conns.length; k++) console.log(`fahras / MiniSearch @${conns[k]}: req/s ${ratio(f.runs[k].rps, m.runs[k].rps)}, p99 ${ratio(f.runs[k].p99, m.runs[k].p99)}`);
   }
+  // Each run against the same build's identity run, and the build against the one before.
+  const compare = (a: ServerRuns | undefined, b: ServerRuns | undefined): void => {
+    if (!a?.runs.length || !b?.runs.length || a === b) return;
+    for (let k = 0; k < conns.length; k++) console.log(`${a.name} / ${b.name} @${conns[k]}: req/s ${ratio(a.runs[k].rps, b.runs[k].rps)}, p99 ${ratio(a.runs[k].p99, b.runs[k].p99)}`);
+  };
+  for (const e of encodings.slice(1)) for (const s of all.filter((s) => s.name.endsWith(`, ${e}`))) compare(s, all.find((t) => t.name === s.name.slice(0, -`, ${e}`.length)));
+  for (const s of all.filter((s) => s.name.startsWith('fahras (before)'))) compare(all.find((t) => t.name === s.name.replace('fahras (before)', 'fahras')), s);
   const outFile = join(OUT, `http-${scale}x${flag('skip-baseline') ? '-nobaseline' : ''}.json`);
   writeFileSync(outFile, JSON.stringify({ scale, duration, conns, servers: all }, null, 1));
   console.log(`wrote ${outFile}`);

@@ -33,10 +33,10 @@ export interface ServerStart {
 }
 
 /** Spawns `fahras serve` on `dir` (the build under test, or the one whose CLI is `cli`) and waits for /ready; the caller stops it. */
-export async function startServer(dir: string, timeoutMs = 120_000, cli = CLI, env: Record<string, string> = {}): Promise<ServerStart> {
+export async function startServer(dir: string, timeoutMs = 120_000, cli = CLI, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerStart> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawnQuiet(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', '--index', dir], { env: { ...process.env, ...SERVER_ENV, ...env } });
+  const child = spawnQuiet(process.execPath, [...nodeArgs, cli, 'serve', '--port', String(port), '--host', '127.0.0.1', '--index', dir], { env: { ...process.env, ...SERVER_ENV, ...env } });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
   child.stdout!.resume();

@@ -135,8 +135,23 @@ export const MAX_WAITING = 4096;
 
 /** Longer queries are answered but not cached: their keys would crowd the cache. */
 export const CACHE_MAX_QUERY_LENGTH = 256;
-/** Memory budget per entry of capacity: a top-10 result with its API body is about 20 kB. */
-export const CACHE_BYTES_PER_ENTRY = 32 * 1024;
+/**
+ * Memory budget per entry of capacity: a top-10 result with its API body is about 20 kB
+ * (estimateBytes weighs it at about 33 kB on the benchmark's query log), and its gzip body,
+ * kept once a client asked for gzip, about 1.6 kB more.
+ */
+export const CACHE_BYTES_PER_ENTRY = 36 * 1024;
+
+// ---- compression ----
+
+/** Bodies shorter than this are sent uncompressed: the gzip framing would eat most of the saving. */
+export const COMPRESSION_THRESHOLD_BYTES = 1024;
+/**
+ * zlib level of a search answer's body kept in the result cache, compressed once and
+ * sent many times, and of one compressed for one answer only (bench/RESULTS.md, "The HTTP path").
+ */
+export const GZIP_LEVEL_CACHED = 9;
+export const GZIP_LEVEL_ONCE = 6;
 
 // ---- CLI ----
 

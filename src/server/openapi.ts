@@ -100,7 +100,14 @@ function readDocument(version: string): Record<string, unknown> {
             correctParam,
           ],
           responses: {
-            '200': { description: 'The page of hits.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
+            '200': {
+              description: 'The page of hits. Sent gzip-compressed when `Accept-Encoding` accepts gzip at least as much as no coding and the body is 1 kB or more (the compressed body of a cached answer is kept with it); otherwise uncompressed.',
+              headers: {
+                'Content-Encoding': { description: 'gzip, or absent for an uncompressed body.', schema: { type: 'string', enum: ['gzip'] } },
+                Vary: { description: 'Accept-Encoding.', schema: { type: 'string' } },
+              },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } },
+            },
             '400': errorResponse('A parameter is missing, repeated or out of range.'),
             '429': errorResponse(TOO_MANY),
             '503': errorResponse(UNAVAILABLE),

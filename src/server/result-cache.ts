@@ -4,10 +4,11 @@
  * index is swapped the cache starts empty, so a cached answer is always the
  * answer the live index would give. The API's serialized JSON is kept with
  * the result (encoded), so a repeated request costs neither a search nor a
- * stringify.
+ * stringify, and its gzip form is kept beside it once a client asked for it.
  */
-import { CACHE_BYTES_PER_ENTRY, CACHE_MAX_QUERY_LENGTH } from '../common/limits.js';
+import { CACHE_BYTES_PER_ENTRY, CACHE_MAX_QUERY_LENGTH, GZIP_LEVEL_CACHED, GZIP_LEVEL_ONCE } from '../common/limits.js';
 import type { SearchResult } from '../search/types.js';
+import { deflateTail } from './gzip-splice.js';
 
 /**
  * Least recently used dropped first (a Map iterates in insertion order), by
@@ -48,6 +49,15 @@ export class LruCache<V> {
     while (this.entries.size > this.capacity || this.total > this.maxWeight) this.delete(this.entries.keys().next().value!);
   }
 
+  /** Adds `extra` to the weight of `key` if it still holds `value`, dropping the least recently used past the bound. */
+  grow(key: string, value: V, extra: number): void {
+    const e = this.entries.get(key);
+    if (e === undefined || e.value !== value) return;
+    e.weight += extra;
+    this.total += extra;
+    while (this.total > this.maxWeight) this.delete(this.entries.keys().next().value!);
+  }
+
   private delete(key: string): void {
     const e = this.entries.get(key);
     if (e === undefined) return;
@@ -65,6 +75,10 @@ export interface CachedSearch {
   result: SearchResult;
   /** The API body as UTF-8, without its opening brace and `took_ms`; filled by the first API request. */
   jsonTail?: Buffer;
+  /** `jsonTail` as raw deflate (gzip-splice.ts), made on the first request that accepts gzip. */
+  deflatedTail?: Promise<Buffer>;
+  /** The key the entry is kept under; none when it is not cached. */
+  key?: string;
 }
 
 export interface CacheStats {
@@ -130,8 +144,28 @@ export class SearchCache {
     }
     this.misses++;
     const entry: CachedSearch = { result: await run() };
-    if (versionNow() === version && this.owner === version) this.lru.set(key, entry, estimateBytes(entry.result) + key.length * 2);
+    if (versionNow() === version && this.owner === version) {
+      entry.key = key;
+      this.lru.set(key, entry, estimateBytes(entry.result) + key.length * 2);
+    }
     return { entry, hit: false };
+  }
+
+  /**
+   * The entry's `jsonTail` deflated: made once and kept for a cached entry (its
+   * bytes counted in the cache's bound), made for this answer only otherwise.
+   */
+  deflatedTail(entry: CachedSearch, jsonTail: Buffer): Promise<Buffer> {
+    if (entry.deflatedTail) return entry.deflatedTail;
+    const key = entry.key;
+    if (key === undefined) return deflateTail(jsonTail, GZIP_LEVEL_ONCE);
+    const made = deflateTail(jsonTail, GZIP_LEVEL_CACHED);
+    entry.deflatedTail = made;
+    made.then(
+      (b) => this.lru.grow(key, entry, b.length),
+      () => (entry.deflatedTail = undefined),
+    );
+    return made;
   }
 
   stats(): CacheStats {

@@ -1,7 +1,10 @@
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CACHE_BYTES_PER_ENTRY } from '../../src/common/limits.js';
 import type { Hit } from '../../src/search/types.js';
 import { emptyFacets } from '../../src/search/facets.js';
+import { deflateTail, gzipSpliced } from '../../src/server/gzip-splice.js';
 import { estimateBytes, LruCache } from '../../src/server/result-cache.js';
 
 describe('LruCache', () => {
@@ -44,6 +47,40 @@ describe('LruCache by weight', () => {
     expect([c.size, c.weight]).toEqual([2, 9]);
     c.set('الطاقة', 'ب', 1); // replacing re-weighs
     expect(c.weight).toBe(6);
+  });
+});
+
+describe('LruCache.grow', () => {
+  it('adds weight to the entry that still holds the value and drops the least recently used past the bound', () => {
+    const c = new LruCache<{ name: string }>(10, 100);
+    const oil = { name: 'النفط' };
+    const gold = { name: 'الذهب' };
+    c.set('النفط', oil, 40);
+    c.set('الذهب', gold, 40);
+    c.grow('النفط', { name: 'النفط' }, 50); // another value under the key: not counted
+    expect(c.weight).toBe(80);
+    c.grow('الأمن', oil, 5); // no such key
+    expect(c.weight).toBe(80);
+    c.grow('الذهب', gold, 10);
+    expect(c.weight).toBe(90);
+    c.grow('الذهب', gold, 20); // 110 > 100: the oldest goes
+    expect(c.get('النفط')).toBeUndefined();
+    expect(c.get('الذهب')).toBe(gold);
+    expect(c.weight).toBe(70);
+  });
+});
+
+describe('gzipSpliced', () => {
+  it('is a gzip member of prefix + tail for any bytes, the tail deflated once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 3000 }), fc.integer({ min: 0, max: 9 }), async (p, t, level) => {
+        const prefix = Buffer.from(p);
+        const tail = Buffer.from('«أسعار النفط» ' + t);
+        const out = gzipSpliced(prefix, tail, await deflateTail(tail, level));
+        expect(gunzipSync(out).equals(Buffer.concat([prefix, tail]))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
