@@ -22,7 +22,7 @@ export const TMP = process.env.FAHRAS_BENCH_TMP ? resolve(process.env.FAHRAS_BEN
 export const DIST = process.env.FAHRAS_BENCH_DIST ? resolve(process.env.FAHRAS_BENCH_DIST) : join(REPO, 'dist');
 export const CLI = join(DIST, 'cli', 'main.js');
 
-export type Scale = 1 | 4;
+export type Scale = 1 | 4 | 16;
 
 /** `--name value` or `--name=value` from argv. */
 export function arg(name: string, fallback?: string): string | undefined {
@@ -40,7 +40,7 @@ export function flag(name: string): boolean {
 
 export function scaleArg(): Scale {
   const s = Number(arg('scale', '1'));
-  if (s !== 1 && s !== 4) throw new Error('--scale must be 1 or 4');
+  if (s !== 1 && s !== 4 && s !== 16) throw new Error('--scale must be 1, 4 or 16');
   return s;
 }
 
@@ -97,6 +97,8 @@ export function ensureHeap(mb = 16_384): void {
 
 export interface Measured {
   seconds: number;
+  /** User + system CPU seconds (from /usr/bin/time's %U and %S). */
+  cpuSeconds: number;
   /** Peak resident set, bytes (from /usr/bin/time's %M). */
   peakRss: number;
   code: number;
@@ -113,7 +115,7 @@ export function runMeasured(cmd: string, args: string[], opts: { env?: NodeJS.Pr
   const hasTime = existsSync(TIME);
   const t0 = performance.now();
   const child = hasTime
-    ? spawn(TIME, ['-f', '%e %M', '-o', timeFile, cmd, ...args], { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env })
+    ? spawn(TIME, ['-f', '%e %M %U %S', '-o', timeFile, cmd, ...args], { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env })
     : spawn(cmd, args, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env });
   let stdout = '';
   let stderr = '';
@@ -124,12 +126,14 @@ export function runMeasured(cmd: string, args: string[], opts: { env?: NodeJS.Pr
     child.on('close', (code) => {
       const seconds = (performance.now() - t0) / 1000;
       let peakRss = NaN;
+      let cpuSeconds = NaN;
       if (hasTime && existsSync(timeFile)) {
-        const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
-        peakRss = Number(last.split(' ')[1]) * 1024;
+        const last = (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(' ');
+        peakRss = Number(last[1]) * 1024;
+        cpuSeconds = Number(last[2]) + Number(last[3]);
         rmSync(timeFile, { force: true });
       }
-      res({ seconds, peakRss, code: code ?? 1, stdout, stderr });
+      res({ seconds, cpuSeconds, peakRss, code: code ?? 1, stdout, stderr });
     });
   });
 }

@@ -86,6 +86,11 @@ export class Analyzer {
     return this.table.epoch;
   }
 
+  /** Distinct words the word table holds before it starts afresh. */
+  get wordTableLimit(): number {
+    return this.table.limit;
+  }
+
   /** Distinct words analysed and remembered. */
   get knownWords(): number {
     return this.table.size;

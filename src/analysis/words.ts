@@ -145,6 +145,9 @@ export class Word {
   }
 }
 
+/** Distinct words a word table holds before it starts afresh. */
+export const WORD_TABLE_LIMIT = 500_000;
+
 export class WordTable {
   private slots = new Int32Array(1 << 16);
   private readonly hashes = new Growable(Int32Array, 1 << 12);
@@ -156,7 +159,7 @@ export class WordTable {
 
   constructor(
     private readonly compute: (surface: string) => Readings,
-    private readonly limit = 500_000,
+    readonly limit = WORD_TABLE_LIMIT,
   ) {}
 
   get size(): number {

@@ -24,6 +24,8 @@ export interface IndexCommandOptions {
   shards?: number;
   replicas?: number;
   keep: number;
+  /** Worker threads analysing documents (undefined: the build's default). */
+  threads?: number;
 }
 
 /** Flags that belong to one engine only, refused with the other. */
@@ -31,6 +33,7 @@ function checkFlags(opts: IndexCommandOptions, engine: EngineKind, command?: Com
   const given = (flag: string) => command?.getOptionValueSource(flag) === 'cli';
   if (engine === 'opensearch') {
     if (given('out')) throw new FahrasError('--out names a local index folder; with --engine opensearch the index is --opensearch-index', 'usage');
+    if (opts.threads !== undefined) throw new FahrasError('--threads applies to a local build only', 'usage');
     if (opts.update) throw new FahrasError('--update adds to a local index; on an OpenSearch cluster send documents to a server\'s write API (PUT /api/documents/:id, POST /api/documents) or rebuild', 'usage');
     return;
   }
@@ -75,6 +78,7 @@ export async function runIndex(opts: IndexCommandOptions, command?: Command): Pr
       out: opts.out,
       strict: opts.strict,
       lockWaitMs: opts.wait === undefined ? undefined : opts.wait * 1000,
+      threads: opts.threads,
       onProblem: progress.onProblem,
       onProgress: progress.onProgress,
     });

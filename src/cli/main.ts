@@ -6,7 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE } from '../common/errors.js';
 import { DEFAULT_INDEX } from '../common/defaults.js';
-import { MAX_SERVING_PROCESSES, CLI_MAX_HITS, CLI_MAX_MESSAGE_CHARACTERS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
+import { BUILD_MAX_THREADS, MAX_SERVING_PROCESSES, CLI_MAX_HITS, CLI_MAX_MESSAGE_CHARACTERS, CLI_MAX_OFFSET, UPDATE_BATCH_DOCUMENTS } from '../common/limits.js';
 import { escapeControls, excerpt } from '../common/printable.js';
 
 // Each command's module (and the web server's) loads only when that command runs.
@@ -61,6 +61,7 @@ export function program(): Command {
       .option('-q, --quiet', 'print only the summary', false)
       .option('--update', 'add the documents to the index at --out, replacing those with the same id; nothing else changes', false)
       .option('--batch <n>', `with --update: documents committed at a time (default ${UPDATE_BATCH_DOCUMENTS})`, integer(1, 1_000_000))
+      .option('--threads <n>', 'worker threads analysing documents of a local build (default: one per core, up to 4; 0: none)', integer(0, BUILD_MAX_THREADS))
       .addOption(waitOption()),
   )
     .option('--shards <n>', 'primary shards of the new index (opensearch)', integer(1, 1024))

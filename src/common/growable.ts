@@ -18,6 +18,13 @@ export class Growable<T extends Typed> {
     this.data[this.length++] = v;
   }
 
+  /** Appends every value of `values`. */
+  append(values: ArrayLike<number>): void {
+    this.reserve(this.length + values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+
   get(i: number): number {
     return this.data[i];
   }

@@ -219,3 +219,26 @@ export const MAX_SERVING_PROCESSES = 64;
 /** A serving process that ends while the service runs is started again after this long, doubled on each failure to start, up to the maximum. */
 export const PROCESS_RESTART_DELAY_MS = 500;
 export const PROCESS_RESTART_MAX_DELAY_MS = 30_000;
+
+// ---- building ----
+
+/**
+ * Characters of title and text per chunk of a parallel build: what one worker
+ * analyses at a time (about 2,300 news articles). An input smaller than one
+ * chunk is built on the calling thread, without starting a worker.
+ */
+export const BUILD_CHUNK_CHARACTERS = 4_000_000;
+/** Chunks given to one build worker at a time (one analysed while the other waits for its terms' numbers). */
+export const BUILD_CHUNKS_PER_THREAD = 2;
+/**
+ * Documents sent to a build worker at a time: a chunk travels in batches, so
+ * documents die young (analysed as they come) and memory holds a few batches,
+ * not whole chunks.
+ */
+export const BUILD_BATCH_DOCUMENTS = 256;
+/** Batches waiting for one build worker. */
+export const BUILD_BATCHES_PER_THREAD = 4;
+/** Worker threads of a build when not told: one per core, up to this many (each holds its own word table). */
+export const BUILD_DEFAULT_MAX_THREADS = 4;
+/** Worker threads a build may be told to use. */
+export const BUILD_MAX_THREADS = 64;

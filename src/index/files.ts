@@ -1,6 +1,6 @@
 /** Index files written in chunks while hashed, then synced to disk. */
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, fsyncSync, linkSync, openSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { FileRecord } from './format.js';
@@ -17,7 +17,8 @@ export class HashedFile {
   bytes = 0;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'w');
+    // Readable too: a merge reads back lists it wrote (readAt).
+    this.fd = openSync(path, 'w+');
   }
 
   write(buf: Uint8Array): void {
@@ -35,6 +36,24 @@ export class HashedFile {
     this.bytes += b.length;
     this.pending = [];
     this.pendingBytes = 0;
+  }
+
+  /** Bytes written so far, flushed or not. */
+  get size(): number {
+    return this.bytes + this.pendingBytes;
+  }
+
+  /** Reads `length` bytes written earlier at `position`. */
+  readAt(position: number, length: number): Buffer {
+    if (position + length > this.bytes) this.flush();
+    const out = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, out, got, length - got, position + got);
+      if (n === 0) throw new RangeError(`${this.path}: nothing written at ${position + got}`);
+      got += n;
+    }
+    return out;
   }
 
   close(): FileRecord {

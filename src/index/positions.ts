@@ -96,16 +96,18 @@ export class PositionsWriter {
 
   /**
    * Lays the positions out term by term. `postTerm[i]` is the term of posting
-   * i (document-major, as collected); returns the file and each term's range.
+   * i (document-major, as collected); the terms follow one another in `order`
+   * (by default in id order). Returns the file and each term's range.
    */
-  layout(termCount: number, postTerm: Uint32Array): { bytes: Buffer; start: Float64Array; end: Float64Array } {
+  layout(termCount: number, postTerm: Uint32Array, order?: ArrayLike<number>): { bytes: Buffer; start: Float64Array; end: Float64Array } {
     const ends = this.postingEnd.raw;
     const src = this.bytes.raw;
     const size = new Float64Array(termCount);
     for (let i = 0; i < postTerm.length; i++) size[postTerm[i]] += ends[i] - (i ? ends[i - 1] : 0);
     const cursor = new Float64Array(termCount);
     let total = 0;
-    for (let t = 0; t < termCount; t++) {
+    for (let k = 0; k < termCount; k++) {
+      const t = order ? order[k] : k;
       cursor[t] = total;
       total += size[t];
     }
@@ -118,6 +120,14 @@ export class PositionsWriter {
       cursor[t] += ends[i] - from;
     }
     return { bytes, start, end: cursor };
+  }
+
+  /** Forgets every position (the next documents start a new segment or chunk). */
+  clear(): void {
+    this.occTerm.clear();
+    this.occPos.clear();
+    this.bytes.clear();
+    this.postingEnd.clear();
   }
 }
 

@@ -89,19 +89,25 @@ export function decodePostings(buf: Uint8Array, start: number, end: number): { d
   return { docs, freqs };
 }
 
-/** Posting lists of one namespace laid out term after term, and where each list lies. */
+/** Posting lists of one namespace laid out term after term, and where each list lies (by term). */
 export interface PostingLists {
   start: Float64Array;
   end: Float64Array;
   bytes: Buffer;
 }
 
+/** Lists laid out, with each term's last document (-1 for a term without postings). */
+export interface LaidOutPostings extends PostingLists {
+  last: Int32Array;
+}
+
 /**
  * Lays out a namespace's postings term by term from postings collected
  * document by document: `docStart[d]` is where document d's postings begin in
- * `postTerm` (term ids) and `postFreq` (frequency bytes), plus the end.
+ * `postTerm` (term ids) and `postFreq` (frequency bytes), plus the end. The
+ * lists follow one another in `order` (term ids), by default in id order.
  */
-export function layoutPostings(termCount: number, docStart: Uint32Array, postTerm: Uint32Array, postFreq: Uint8Array): PostingLists {
+export function layoutPostings(termCount: number, docStart: Uint32Array, postTerm: Uint32Array, postFreq: Uint8Array, order?: ArrayLike<number>): LaidOutPostings {
   const docs = docStart.length - 1;
   const size = new Float64Array(termCount);
   const last = new Int32Array(termCount).fill(-1);
@@ -114,7 +120,8 @@ export function layoutPostings(termCount: number, docStart: Uint32Array, postTer
   }
   const cursor = new Float64Array(termCount);
   let total = 0;
-  for (let t = 0; t < termCount; t++) {
+  for (let k = 0; k < termCount; k++) {
+    const t = order ? order[k] : k;
     cursor[t] = total;
     total += size[t];
   }
@@ -128,43 +135,91 @@ export function layoutPostings(termCount: number, docStart: Uint32Array, postTer
       last[t] = d;
     }
   }
-  return { start, end: cursor, bytes };
+  return { start, end: cursor, bytes, last };
 }
+
+/**
+ * Re-bases a posting list whose documents are numbered from 0 (at
+ * `src[from, from + length)`) into a list whose documents are numbered from
+ * `base`, following a list whose last document was `last` (-1: none): only
+ * the first posting's gap changes. Writes the list at `out[pos]` and returns
+ * the position after it.
+ */
+export function rebaseList(src: Uint8Array, from: number, length: number, base: number, last: number, out: Uint8Array, pos: number): number {
+  let p = from;
+  let b = src[p++];
+  let value = b & 0x7f;
+  for (let scale = 0x80; b & 0x80; scale *= 0x80) {
+    b = src[p++];
+    value += (b & 0x7f) * scale;
+  }
+  const flag = value % 2;
+  const gap = (value - flag) / 2 + base - 1 - last;
+  pos = writeVarint(out, pos, gap * 2 + flag);
+  out.set(src.subarray(p, from + length), pos);
+  return pos + from + length - p;
+}
+
+/** The most bytes `rebaseList` can add to a list (its first gap grown to the longest varint). */
+export const REBASE_GROWTH = 5;
 
 /**
  * Stores byte-identical lists once: lists of other namespaces (a surface form
  * met in one spelling only, a root with one stem) that equal a list of the
- * primary namespace point at its bytes instead of repeating them.
+ * primary namespace point at its bytes instead of repeating them. Primary
+ * lists are registered one by one (`add`), in id order; `twinOf` names the
+ * first registered list equal to some bytes. `bytesOf` reads a primary list
+ * back for the comparison.
  */
 export class PostingsSharing {
-  private readonly byKey = new Map<string, number[]>();
+  /** Primary lists by a hash of their bytes and length: one id, or several when hashes collide. */
+  private readonly byKey = new Map<number, number | number[]>();
 
-  constructor(private readonly primary: PostingLists) {
-    for (let i = 0; i < primary.start.length; i++) {
-      const key = this.key(primary.bytes.subarray(primary.start[i], primary.end[i]));
-      const list = this.byKey.get(key);
-      if (list) list.push(i);
-      else this.byKey.set(key, [i]);
-    }
+  constructor(private readonly bytesOf: (id: number) => Uint8Array) {}
+
+  /** Sharing against lists laid out in one buffer (every term of `primary`, in id order). */
+  static of(primary: PostingLists): PostingsSharing {
+    const sharing = new PostingsSharing((j) => primary.bytes.subarray(primary.start[j], primary.end[j]));
+    for (let j = 0; j < primary.start.length; j++) sharing.add(j, primary.bytes.subarray(primary.start[j], primary.end[j]));
+    return sharing;
   }
 
-  private key(bytes: Uint8Array): string {
-    return `${bytes.length}:${hashBytes(bytes)}`;
+  private key(bytes: Uint8Array): number {
+    return (hashBytes(bytes) ^ Math.imul(bytes.length, 0x9e3779b1)) >>> 0;
   }
 
-  /** Offsets of `lists` in a file where the primary lists come first and `lists`' own bytes are laid out from `base`. */
-  place(lists: PostingLists, base: number): PostingLists {
-    const p = this.primary;
+  add(id: number, bytes: Uint8Array): void {
+    const key = this.key(bytes);
+    const known = this.byKey.get(key);
+    if (known === undefined) this.byKey.set(key, id);
+    else if (typeof known === 'number') this.byKey.set(key, [known, id]);
+    else known.push(id);
+  }
+
+  /** The first primary list with exactly these bytes, or -1. */
+  twinOf(bytes: Uint8Array): number {
+    const known = this.byKey.get(this.key(bytes));
+    if (known === undefined) return -1;
+    if (typeof known === 'number') return Buffer.compare(bytes, this.bytesOf(known)) === 0 ? known : -1;
+    for (const j of known) if (Buffer.compare(bytes, this.bytesOf(j)) === 0) return j;
+    return -1;
+  }
+
+  /**
+   * Offsets of `lists` (by id) in a file where the primary lists (`primary`,
+   * by id) come first and `lists`' own bytes are laid out from `base`, in id order.
+   */
+  place(lists: PostingLists, primary: PostingLists, base: number): PostingLists {
     const start = new Float64Array(lists.start.length);
     const end = new Float64Array(lists.start.length);
     const parts: Buffer[] = [];
     let at = base;
     for (let i = 0; i < lists.start.length; i++) {
       const bytes = lists.bytes.subarray(lists.start[i], lists.end[i]);
-      const twin = this.byKey.get(this.key(bytes))?.find((j) => bytes.equals(p.bytes.subarray(p.start[j], p.end[j])));
-      if (twin !== undefined) {
-        start[i] = p.start[twin];
-        end[i] = p.end[twin];
+      const twin = this.twinOf(bytes);
+      if (twin >= 0) {
+        start[i] = primary.start[twin];
+        end[i] = primary.end[twin];
       } else {
         parts.push(bytes);
         start[i] = at;

@@ -12,7 +12,8 @@
  * not take turns with the searches it answers.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from './module-worker.js';
 import type { Analyzer } from '../analysis/pipeline.js';
 import type { Document } from '../ingest/document.js';
 import { linkOrCopy } from './files.js';
@@ -101,12 +102,9 @@ export function stagerHere(analyzer: Analyzer, indexDir: string): Stager {
 /** The staging worker failed a job, or stopped: its job is over, nothing more to tell it. */
 class StageFailed extends Error {}
 
-/** From the TypeScript sources (the tests), the worker loads them through tsx; from dist/, as they are. */
+/** The staging worker, compiled or from the sources (module-worker.ts). */
 function startWorker(): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./stage-worker.${source ? 'ts' : 'js'}`, import.meta.url);
-  if (!source) return new Worker(entry);
-  return new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true });
+  return startModuleWorker(import.meta.url, './stage-worker');
 }
 
 /**

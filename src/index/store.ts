@@ -20,7 +20,8 @@ import { Growable } from '../common/growable.js';
 import { HashedFile, writeWhole, type FileRecord } from './files.js';
 import { segmentFile } from './format.js';
 
-const DICT_SAMPLE_DOCS = 64;
+/** Documents whose text the dictionary is sampled from: the first ones. */
+export const DICT_SAMPLE_DOCS = 64;
 /** The whole deflate window: 16 Ki characters of sample text. */
 const DICT_BYTES = 32 * 1024;
 /** Level 4: ratio 3.1 on Arabic news at about half the cost of level 6. */
@@ -46,17 +47,35 @@ function serialize(doc: Document): string {
   return JSON.stringify({ id: doc.id, title: doc.title, text: doc.text, metadata: doc.metadata });
 }
 
-export class DocumentStoreWriter {
+/** Stored records, compressed: their bytes end to end, each one's length and CRC-32. */
+export interface CompressedRecords {
+  data: Uint8Array;
+  lengths: Uint32Array;
+  crcs: Uint32Array;
+}
+
+/** The preset dictionary of a store: the end of the text of its first documents (DICT_SAMPLE_DOCS of them). */
+export function storeDictionary(first: readonly Document[]): Buffer {
+  const sample = Buffer.from(first.slice(0, DICT_SAMPLE_DOCS).map((d) => `${d.title}\n${d.text}`).join('\n'), 'utf16le');
+  return Buffer.from(sample.subarray(Math.max(0, sample.length - DICT_BYTES) & ~1));
+}
+
+/** Compresses documents for a store with dictionary `dictionary` (on the calling thread). */
+export function compressDocuments(docs: readonly Document[], dictionary: Uint8Array): CompressedRecords {
+  return compressSerialized(docs.map(serialize), dictionary);
+}
+
+function compressSerialized(json: readonly string[], dictionary: Uint8Array): CompressedRecords {
+  const parts = json.map((d) => deflateRawSync(Buffer.from(d, 'utf16le'), { dictionary, level: STORE_LEVEL }));
+  return { data: Buffer.concat(parts), lengths: Uint32Array.from(parts, (p) => p.length), crcs: Uint32Array.from(parts, (p) => crc32(p)) };
+}
+
+/**
+ * store.bin as it is written: compressed records appended in document order,
+ * each one's offset and CRC-32 kept for arrays.bin.
+ */
+export class StoreFile {
   private readonly file: HashedFile;
-  private dict: Buffer | undefined;
-  private pending: Document[] = [];
-  private batch: string[] = [];
-  private worker: Worker | undefined;
-  private nextSeq = 0;
-  private writeSeq = 0;
-  private results = new Map<number, { data: Uint8Array; lengths: Uint32Array; crcs: Uint32Array }>();
-  private waiters: (() => void)[] = [];
-  private failure: Error | undefined;
   readonly offsets = new Growable(Float64Array);
   readonly crcs = new Growable(Uint32Array);
 
@@ -67,6 +86,59 @@ export class DocumentStoreWriter {
   ) {
     this.file = new HashedFile(join(dir, segmentFile(segment, 'store')));
     this.offsets.push(0);
+  }
+
+  get documents(): number {
+    return this.crcs.length;
+  }
+
+  append(r: CompressedRecords): void {
+    this.file.write(r.data);
+    let off = this.offsets.get(this.offsets.length - 1);
+    for (const len of r.lengths) this.offsets.push((off += len));
+    this.crcs.append(r.crcs);
+  }
+
+  /** Closes store.bin and writes the dictionary; returns their records. */
+  close(dictionary: Uint8Array): Record<string, FileRecord> {
+    const dictFile = segmentFile(this.segment, 'storeDict');
+    return { [segmentFile(this.segment, 'store')]: this.file.close(), [dictFile]: writeWhole(this.dir, dictFile, dictionary) };
+  }
+
+  abandon(): void {
+    this.file.abandon();
+  }
+}
+
+/**
+ * Writes a store from documents given one at a time: the first ones sample
+ * the dictionary, then batches are compressed on a worker (started with the
+ * first full batch; a small segment is compressed on this thread instead)
+ * while the caller goes on, and written in order.
+ */
+export class DocumentStoreWriter {
+  private readonly store: StoreFile;
+  private dict: Buffer | undefined;
+  private pending: Document[] = [];
+  private batch: string[] = [];
+  private worker: Worker | undefined;
+  private nextSeq = 0;
+  private writeSeq = 0;
+  private results = new Map<number, CompressedRecords>();
+  private waiters: (() => void)[] = [];
+  private failure: Error | undefined;
+
+  /** Writes segment `segment`'s store files into `dir`. */
+  constructor(dir: string, segment: string) {
+    this.store = new StoreFile(dir, segment);
+  }
+
+  get offsets(): Growable<Float64Array> {
+    return this.store.offsets;
+  }
+
+  get crcs(): Growable<Uint32Array> {
+    return this.store.crcs;
   }
 
   /** Queues a document; resolves at once unless too many batches are in flight. */
@@ -81,16 +153,14 @@ export class DocumentStoreWriter {
   }
 
   private seal(): void {
-    const sample = Buffer.from(this.pending.map((d) => `${d.title}\n${d.text}`).join('\n'), 'utf16le');
-    this.dict = Buffer.from(sample.subarray(Math.max(0, sample.length - DICT_BYTES) & ~1));
+    this.dict = storeDictionary(this.pending);
     this.batch = this.pending.map(serialize);
     this.pending = [];
   }
 
-  /** The compression worker, started with the first full batch: a small segment is compressed here instead. */
   private startWorker(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dict: this.dict, level: STORE_LEVEL } });
-    worker.on('message', (m: { seq: number; data: Uint8Array; lengths: Uint32Array; crcs: Uint32Array }) => {
+    worker.on('message', (m: CompressedRecords & { seq: number }) => {
       this.results.set(m.seq, m);
       this.drain();
     });
@@ -103,8 +173,7 @@ export class DocumentStoreWriter {
 
   /** Compresses the last batch on this thread (no worker was worth starting for it). */
   private compressHere(): void {
-    const parts = this.batch.map((d) => deflateRawSync(Buffer.from(d, 'utf16le'), { dictionary: this.dict, level: STORE_LEVEL }));
-    this.results.set(this.nextSeq++, { data: Buffer.concat(parts), lengths: Uint32Array.from(parts, (p) => p.length), crcs: Uint32Array.from(parts, (p) => crc32(p)) });
+    this.results.set(this.nextSeq++, compressSerialized(this.batch, this.dict!));
     this.batch = [];
     this.drain();
   }
@@ -119,10 +188,7 @@ export class DocumentStoreWriter {
   private drain(): void {
     for (let r = this.results.get(this.writeSeq); r; r = this.results.get(this.writeSeq)) {
       this.results.delete(this.writeSeq++);
-      this.file.write(r.data);
-      let off = this.offsets.get(this.offsets.length - 1);
-      for (const len of r.lengths) this.offsets.push((off += len));
-      for (const c of r.crcs) this.crcs.push(c);
+      this.store.append(r);
     }
     this.wake();
   }
@@ -153,14 +219,13 @@ export class DocumentStoreWriter {
     } finally {
       await this.worker?.terminate();
     }
-    const dictFile = segmentFile(this.segment, 'storeDict');
-    return { [segmentFile(this.segment, 'store')]: this.file.close(), [dictFile]: writeWhole(this.dir, dictFile, this.dict ?? Buffer.alloc(0)) };
+    return this.store.close(this.dict ?? Buffer.alloc(0));
   }
 
   /** Stops the worker without writing anything more (the build failed). */
   async abort(): Promise<void> {
     await this.worker?.terminate();
-    this.file.abandon();
+    this.store.abandon();
   }
 }
 

@@ -90,13 +90,13 @@ describe('the posting codec', () => {
   it('stores a list identical to a primary list once', () => {
     const primary = layoutPostings(2, Uint32Array.from([0, 1, 2]), Uint32Array.from([0, 1]), Uint8Array.from([1, 1]));
     const other = layoutPostings(2, Uint32Array.from([0, 1, 2]), Uint32Array.from([0, 0]), Uint8Array.from([1, 1]));
-    const sharing = new PostingsSharing(primary);
+    const sharing = PostingsSharing.of(primary);
     // other's term 1 never occurs (an empty list, equal to nothing of the primary); term 0 is [0, 1], new bytes
-    const placed = sharing.place(other, primary.bytes.length);
+    const placed = sharing.place(other, primary, primary.bytes.length);
     const file = Buffer.concat([primary.bytes, placed.bytes]);
     expect(decodePostings(file, placed.start[0], placed.end[0]).docs).toEqual([0, 1]);
     const twin = layoutPostings(1, Uint32Array.from([0, 0, 1]), Uint32Array.from([0]), Uint8Array.from([1]));
-    const shared = sharing.place(twin, primary.bytes.length);
+    const shared = sharing.place(twin, primary, primary.bytes.length);
     expect(shared.bytes.length).toBe(0);
     expect([shared.start[0], shared.end[0]]).toEqual([primary.start[1], primary.end[1]]);
   });
