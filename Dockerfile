@@ -19,8 +19,10 @@ ENV NODE_ENV=development \
     npm_config_update_notifier=false
 
 # Dependencies first, so this layer is reused while only the sources change.
+# No install scripts: compiling needs none, and a benchmark's native baseline
+# (better-sqlite3, a development dependency) would need a C++ toolchain.
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci --ignore-scripts
 
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
