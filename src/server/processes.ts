@@ -26,7 +26,7 @@ import { asFahrasError, ERROR_KINDS, EXIT_USAGE, FahrasError, type ErrorKind } f
 import { PROCESS_RESTART_DELAY_MS, PROCESS_RESTART_MAX_DELAY_MS } from '../common/limits.js';
 import type { WriteOp, WriteResult } from '../engine/engine.js';
 import { LocalEngine } from '../engine/local.js';
-import { createServer, engineFor, handleSignals, serviceLogger, servingLine, type RunningServer } from './serve.js';
+import { createServer, engineFor, handleSignals, onSignals, serviceLogger, servingLine, type RunningServer } from './serve.js';
 
 /** What a serving process tells the primary. */
 type FromServing =
@@ -165,23 +165,14 @@ export async function startProcesses(opts: ServerOptions): Promise<void> {
   }
   process.stderr.write(`${line}\n`);
 
-  let stopped = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopped) return;
-    stopped = true;
-    logger.info({ signal }, 'shutting down: every serving process finishes its requests');
-    void stopAll('SIGTERM').then(() => {
-      logger.info('stopped');
-      logger.flush?.();
-      process.exit(0);
-    });
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: every serving process loads the index again');
-    for (const w of ready) w.process.kill('SIGHUP');
-    void writer?.reload();
+  onSignals(logger, {
+    stopping: 'shutting down: every serving process finishes its requests',
+    stop: () => stopAll('SIGTERM'),
+    reloading: 'SIGHUP: every serving process loads the index again',
+    reload: () => {
+      for (const w of ready) w.process.kill('SIGHUP');
+      void writer?.reload();
+    },
   });
 }
 
@@ -192,8 +183,10 @@ export async function runServingProcess(): Promise<void> {
   const waiting = new Map<number, { resolve: (r: WriteResult) => void; reject: (e: unknown) => void }>();
   let lastId = 0;
   let running: RunningServer;
+  let processes: number;
   try {
     const settings = resolveServerSettings(opts);
+    processes = settings.processes;
     const viaPrimary = settings.engine === 'local' && settings.adminToken !== undefined;
     const commitVia = viaPrimary
       ? (batches: readonly (readonly WriteOp[])[]) =>
@@ -229,5 +222,5 @@ export async function runServingProcess(): Promise<void> {
     void server.close().then(() => process.exit(0));
   });
   handleSignals(server);
-  tell({ kind: 'ready', line: servingLine(server, resolveServerSettings(opts).processes) });
+  tell({ kind: 'ready', line: servingLine(server, processes) });
 }

@@ -146,13 +146,23 @@ export function servingLine(running: RunningServer, processes = 1): string {
 
 /** SIGTERM and SIGINT: a graceful shutdown, then exit 0; SIGHUP: the index loaded again. */
 export function handleSignals(running: RunningServer): void {
-  const { engine, logger } = running;
+  const { engine } = running;
+  onSignals(running.logger, {
+    stopping: 'shutting down: finishing in-flight requests',
+    stop: () => running.close(),
+    reloading: 'SIGHUP: reloading the index',
+    reload: () => void engine.reload(),
+  });
+}
+
+/** What a process does on SIGTERM/SIGINT (once: `stop`, then exit 0) and SIGHUP (`reload`), each logged. */
+export function onSignals(logger: Logger, on: { stopping: string; stop: () => Promise<void>; reloading: string; reload: () => void }): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    void running.close().then(() => {
+    logger.info({ signal }, on.stopping);
+    void on.stop().then(() => {
       logger.info('stopped');
       logger.flush?.();
       process.exit(0);
@@ -161,7 +171,7 @@ export function handleSignals(running: RunningServer): void {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading the index');
-    void engine.reload();
+    logger.info(on.reloading);
+    on.reload();
   });
 }
