@@ -148,9 +148,26 @@ export class Word {
 /** Distinct words a word table holds before it starts afresh. */
 export const WORD_TABLE_LIMIT = 500_000;
 
+/**
+ * A short Arabic word spelled in two integers: up to 8 characters of the Arabic
+ * block (U+0601–U+06FF), a byte each (the code less 0x600, never 0, so the
+ * padding tells the length). Two words with the same spelling are the same
+ * word: a table place holding it needs no comparison of characters.
+ */
+const SPELT_CHARACTERS = 8;
+const SPELT_BASE = 0x600;
+
+/** Integers a place of the table takes: the entry's number + 1 (0: empty), its hash, its spelling (0, 0 when it has none). */
+const PLACE = 4;
+const INITIAL_PLACES = 1 << 16;
+
 export class WordTable {
-  private slots = new Int32Array(1 << 16);
-  private readonly hashes = new Growable(Int32Array, 1 << 12);
+  /**
+   * Open addressing over places of PLACE integers, so that finding a word
+   * already seen reads one cache line and, for a short Arabic word, no
+   * string at all.
+   */
+  private slots = new Int32Array(PLACE * INITIAL_PLACES);
   private surfaces: string[] = [];
   private values: Readings[] = [];
   private readonly packs = new Growable(Int32Array, PACK << 12);
@@ -198,20 +215,29 @@ export class WordTable {
    */
   scanMarked(text: string, shift: number, probe: MatchProbe, out: MarkedWords, candidate: (entry: number) => number): void {
     const { starts, ends, hitWords, hitCodes } = out;
-    let words = 0;
+    // A text of n units has at most (n + 1) / 2 words: room for all of them, written in place.
+    const room = starts.length + ((text.length + 1) >> 1);
+    starts.reserve(room);
+    ends.reserve(room);
+    const s = starts.raw;
+    const f = ends.raw;
+    let w = starts.length;
+    const first = w;
     for (let i = this.nextWord(text, 0); i >= 0; i = this.nextWord(text, i)) {
       const e = this.wordEntry;
       if (this.mayMatch(e, probe)) {
         const code = candidate(e);
         if (code !== 0) {
-          hitWords.push(words);
+          hitWords.push(w - first);
           hitCodes.push(code);
         }
       }
-      starts.push(this.wordStart + shift);
-      ends.push(i + shift);
-      words++;
+      s[w] = this.wordStart + shift;
+      f[w] = i + shift;
+      w++;
     }
+    starts.length = w;
+    ends.length = w;
     if (this.surfaces.length >= this.limit) this.clear();
   }
 
@@ -234,30 +260,53 @@ export class WordTable {
       }
       const start = i;
       let h = FNV_OFFSET;
+      // The word's spelling (see SPELT_CHARACTERS) as it goes; `spelt` -1 once it has none.
+      let lo = 0;
+      let hi = 0;
+      let spelt = 0;
       while (i < n) {
         c = text.charCodeAt(i);
         k = CLASS[c];
         if (k === 1) {
           h = Math.imul(h ^ c, FNV_PRIME);
           i++;
+          const b = c - SPELT_BASE;
+          if (b > 0 && b < 0x100 && spelt >= 0 && spelt < SPELT_CHARACTERS) {
+            if (spelt < 4) lo |= b << (spelt << 3);
+            else hi |= b << ((spelt - 4) << 3);
+            spelt++;
+          } else spelt = -1;
         } else if (k === 2 && astralWordAt(text, i) === 2) {
           h = Math.imul(Math.imul(h ^ c, FNV_PRIME) ^ text.charCodeAt(i + 1), FNV_PRIME);
           i += 2;
+          spelt = -1;
         } else break;
       }
       this.wordStart = start;
-      this.wordEntry = this.lookup(text, start, i, h | 0);
+      this.wordEntry = spelt > 0 ? this.lookupSpelt(text, start, i, h | 0, lo, hi) : this.lookup(text, start, i, h | 0);
       return i;
     }
     return -1;
   }
 
+  /** The entry of a word with a spelling (`lo`, `hi`): found by its hash and spelling alone. */
+  private lookupSpelt(text: string, start: number, end: number, h: number, lo: number, hi: number): number {
+    const slots = this.slots;
+    const mask = slots.length / PLACE - 1;
+    for (let at = (h & mask) * PLACE; slots[at] !== 0; at = (at + PLACE) & (slots.length - 1)) {
+      if (slots[at + 1] === h && slots[at + 2] === lo && slots[at + 3] === hi) return slots[at] - 1;
+    }
+    return this.add(text.slice(start, end), h, lo, hi);
+  }
+
+  /** The entry of a word without a spelling, its characters compared with those of the entries of the same hash. */
   private lookup(text: string, start: number, end: number, h: number): number {
-    const mask = this.slots.length - 1;
-    const hashes = this.hashes.raw;
-    let slot = h & mask;
-    for (let e = this.slots[slot] - 1; e >= 0; e = this.slots[slot] - 1) {
-      if (hashes[e] === h) {
+    const slots = this.slots;
+    const mask = slots.length / PLACE - 1;
+    for (let at = (h & mask) * PLACE; slots[at] !== 0; at = (at + PLACE) & (slots.length - 1)) {
+      // An entry with a spelling is never a word without one.
+      if (slots[at + 1] === h && slots[at + 2] === 0) {
+        const e = slots[at] - 1;
         const s = this.surfaces[e];
         if (s.length === end - start) {
           let same = true;
@@ -270,16 +319,15 @@ export class WordTable {
           if (same) return e;
         }
       }
-      slot = (slot + 1) & mask;
     }
-    return this.add(text.slice(start, end), h);
+    return this.add(text.slice(start, end), h, 0, 0);
   }
 
-  private add(surface: string, h: number): number {
-    if ((this.surfaces.length + 1) * 2 > this.slots.length) this.grow();
+  private add(surface: string, h: number, lo: number, hi: number): number {
+    // At most half the places taken.
+    if ((this.surfaces.length + 1) * 2 * PLACE > this.slots.length) this.grow();
     const e = this.surfaces.length;
     this.surfaces.push(surface);
-    this.hashes.push(h);
     const r = this.compute(surface);
     this.values.push(r);
     if (r.length !== READING) {
@@ -293,29 +341,31 @@ export class WordTable {
       this.packs.push(hashString(r[NORM]));
       this.packs.push(hashString(r[ROOT]));
     }
-    this.place(e, h);
+    place(this.slots, e + 1, h, lo, hi);
     return e;
   }
 
-  private place(e: number, h: number): void {
-    const mask = this.slots.length - 1;
-    let slot = h & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = e + 1;
-  }
-
   private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    const hashes = this.hashes.raw;
-    for (let e = 0; e < this.surfaces.length; e++) this.place(e, hashes[e]);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += PLACE) if (old[at] !== 0) place(this.slots, old[at], old[at + 1], old[at + 2], old[at + 3]);
   }
 
   private clear(): void {
-    this.slots = new Int32Array(1 << 16);
-    this.hashes.clear();
+    this.slots = new Int32Array(PLACE * INITIAL_PLACES);
     this.packs.clear();
     this.surfaces = [];
     this.values = [];
     this.epoch++;
   }
+}
+
+/** Puts a place's integers (entry number + 1, hash, spelling) in the first free place from the hash's. */
+function place(slots: Int32Array, entry: number, h: number, lo: number, hi: number): void {
+  let at = (h & (slots.length / PLACE - 1)) * PLACE;
+  while (slots[at] !== 0) at = (at + PLACE) & (slots.length - 1);
+  slots[at] = entry;
+  slots[at + 1] = h;
+  slots[at + 2] = lo;
+  slots[at + 3] = hi;
 }
