@@ -215,29 +215,20 @@ export class WordTable {
    */
   scanMarked(text: string, shift: number, probe: MatchProbe, out: MarkedWords, candidate: (entry: number) => number): void {
     const { starts, ends, hitWords, hitCodes } = out;
-    // A text of n units has at most (n + 1) / 2 words: room for all of them, written in place.
-    const room = starts.length + ((text.length + 1) >> 1);
-    starts.reserve(room);
-    ends.reserve(room);
-    const s = starts.raw;
-    const f = ends.raw;
-    let w = starts.length;
-    const first = w;
+    let words = 0;
     for (let i = this.nextWord(text, 0); i >= 0; i = this.nextWord(text, i)) {
       const e = this.wordEntry;
       if (this.mayMatch(e, probe)) {
         const code = candidate(e);
         if (code !== 0) {
-          hitWords.push(w - first);
+          hitWords.push(words);
           hitCodes.push(code);
         }
       }
-      s[w] = this.wordStart + shift;
-      f[w] = i + shift;
-      w++;
+      starts.push(this.wordStart + shift);
+      ends.push(i + shift);
+      words++;
     }
-    starts.length = w;
-    ends.length = w;
     if (this.surfaces.length >= this.limit) this.clear();
   }
 
