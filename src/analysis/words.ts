@@ -18,13 +18,20 @@ import { FNV_OFFSET, FNV_PRIME, hashString } from '../common/hash.js';
 import { Growable } from '../common/growable.js';
 import { WORD_PATTERN } from './tokenize.js';
 
-/** 1: a word character; 2: a high surrogate (the pair decides); 0: a separator. */
-const CLASS = new Uint8Array(65536);
+/**
+ * What a UTF-16 unit is to the scan: 0 a separator; 1–255 a word character of
+ * the Arabic block (its code less 0x600, its byte in a word's spelling: see
+ * SPELT_CHARACTERS); OTHER_WORD any other word character; HIGH_SURROGATE the
+ * first of a pair (the pair decides).
+ */
+const CLASS = new Uint16Array(65536);
+const OTHER_WORD = 0x100;
+const HIGH_SURROGATE = 0x200;
 {
   const re = new RegExp(`^${WORD_PATTERN.source}$`, 'u');
   for (let c = 0; c < 65536; c++) {
-    if (c >= 0xd800 && c <= 0xdbff) CLASS[c] = 2;
-    else if (c < 0xdc00 || c > 0xdfff) CLASS[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+    if (c >= 0xd800 && c <= 0xdbff) CLASS[c] = HIGH_SURROGATE;
+    else if ((c < 0xdc00 || c > 0xdfff) && re.test(String.fromCharCode(c))) CLASS[c] = c > 0x600 && c < 0x700 ? c - 0x600 : OTHER_WORD;
   }
 }
 const ASTRAL = new RegExp(`^${WORD_PATTERN.source}$`, 'u');
@@ -151,11 +158,10 @@ export const WORD_TABLE_LIMIT = 500_000;
 /**
  * A short Arabic word spelled in two integers: up to 8 characters of the Arabic
  * block (U+0601–U+06FF), a byte each (the code less 0x600, never 0, so the
- * padding tells the length). Two words with the same spelling are the same
- * word: a table place holding it needs no comparison of characters.
+ * leading zero bytes tell the length). Two words with the same spelling are
+ * the same word: a table place holding it needs no comparison of characters.
  */
 const SPELT_CHARACTERS = 8;
-const SPELT_BASE = 0x600;
 
 /** Integers a place of the table takes: the entry's number + 1 (0: empty), its hash, its spelling (0, 0 when it has none). */
 const PLACE = 4;
@@ -245,7 +251,7 @@ export class WordTable {
     while (i < n) {
       let c = text.charCodeAt(i);
       let k = CLASS[c];
-      if (k === 0 || (k === 2 && astralWordAt(text, i) === 0)) {
+      if (k === 0 || (k === HIGH_SURROGATE && astralWordAt(text, i) === 0)) {
         i++;
         continue;
       }
@@ -258,16 +264,16 @@ export class WordTable {
       while (i < n) {
         c = text.charCodeAt(i);
         k = CLASS[c];
-        if (k === 1) {
+        if (k !== 0 && k < HIGH_SURROGATE) {
           h = Math.imul(h ^ c, FNV_PRIME);
           i++;
-          const b = c - SPELT_BASE;
-          if (b > 0 && b < 0x100 && spelt >= 0 && spelt < SPELT_CHARACTERS) {
-            if (spelt < 4) lo |= b << (spelt << 3);
-            else hi |= b << ((spelt - 4) << 3);
+          // `spelt >>> 0` is above SPELT_CHARACTERS once the word has no spelling (-1).
+          if (k < OTHER_WORD && spelt >>> 0 < SPELT_CHARACTERS) {
+            hi = (hi << 8) | (lo >>> 24);
+            lo = (lo << 8) | k;
             spelt++;
           } else spelt = -1;
-        } else if (k === 2 && astralWordAt(text, i) === 2) {
+        } else if (k === HIGH_SURROGATE && astralWordAt(text, i) === 2) {
           h = Math.imul(Math.imul(h ^ c, FNV_PRIME) ^ text.charCodeAt(i + 1), FNV_PRIME);
           i += 2;
           spelt = -1;
