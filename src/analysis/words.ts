@@ -256,8 +256,8 @@ export class WordTable {
         continue;
       }
       const start = i;
-      let h = FNV_OFFSET;
-      // The word's spelling (see SPELT_CHARACTERS) as it goes; `spelt` -1 once it has none.
+      // The word's spelling (see SPELT_CHARACTERS) as it goes; `spelt` -1 once it has none, and from then on its FNV hash in `h`.
+      let h = 0;
       let lo = 0;
       let hi = 0;
       let spelt = 0;
@@ -265,22 +265,28 @@ export class WordTable {
         c = text.charCodeAt(i);
         k = CLASS[c];
         if (k !== 0 && k < HIGH_SURROGATE) {
+          if (spelt >= 0) {
+            if (k < OTHER_WORD && spelt < SPELT_CHARACTERS) {
+              hi = (hi << 8) | (lo >>> 24);
+              lo = (lo << 8) | k;
+              spelt++;
+              i++;
+              continue;
+            }
+            h = fnv(text, start, i);
+            spelt = -1;
+          }
           h = Math.imul(h ^ c, FNV_PRIME);
           i++;
-          // `spelt >>> 0` is above SPELT_CHARACTERS once the word has no spelling (-1).
-          if (k < OTHER_WORD && spelt >>> 0 < SPELT_CHARACTERS) {
-            hi = (hi << 8) | (lo >>> 24);
-            lo = (lo << 8) | k;
-            spelt++;
-          } else spelt = -1;
         } else if (k === HIGH_SURROGATE && astralWordAt(text, i) === 2) {
+          if (spelt >= 0) h = fnv(text, start, i);
           h = Math.imul(Math.imul(h ^ c, FNV_PRIME) ^ text.charCodeAt(i + 1), FNV_PRIME);
           i += 2;
           spelt = -1;
         } else break;
       }
       this.wordStart = start;
-      this.wordEntry = spelt > 0 ? this.lookupSpelt(text, start, i, h | 0, lo, hi) : this.lookup(text, start, i, h | 0);
+      this.wordEntry = spelt > 0 ? this.lookupSpelt(text, start, i, spellingHash(lo, hi), lo, hi) : this.lookup(text, start, i, h | 0);
       return i;
     }
     return -1;
@@ -365,4 +371,21 @@ function place(slots: Int32Array, entry: number, h: number, lo: number, hi: numb
   slots[at + 1] = h;
   slots[at + 2] = lo;
   slots[at + 3] = hi;
+}
+
+/** The FNV-1a hash of `text[from, to)`. */
+function fnv(text: string, from: number, to: number): number {
+  let h = FNV_OFFSET;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** A hash of a spelling (murmur3's finalizer, so its low bits pick a place well). */
+function spellingHash(lo: number, hi: number): number {
+  let h = lo ^ Math.imul(hi, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
