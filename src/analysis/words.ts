@@ -166,17 +166,25 @@ export const WORD_TABLE_LIMIT = 500_000;
  */
 const SPELT_CHARACTERS = 8;
 
-/** Integers a place of the table takes: the entry's number + 1 (0: empty), its hash, its spelling (0, 0 when it has none). */
-const PLACE = 4;
+/**
+ * A place of the table is three integers: the entry's number + 1 (0: empty),
+ * then the word's spelling (lo, hi), or for a word without one its FNV hash
+ * and NO_SPELLING — never the `hi` of a spelling, which is 0 or ends in a
+ * letter's byte. A spelling's hash (hashPair) is not kept: it is recomputed
+ * when the table grows.
+ */
+const PLACE = 3;
+const NO_SPELLING = 0x100;
 const INITIAL_PLACES = 1 << 16;
 
 export class WordTable {
   /**
-   * Open addressing over places of PLACE integers, so that finding a word
-   * already seen reads one cache line and, for a short Arabic word, no
-   * string at all.
+   * Open addressing over `places` places of PLACE integers, at most half of
+   * them taken, so that finding a word already seen reads one cache line and,
+   * for a short Arabic word, no string at all.
    */
   private slots = new Int32Array(PLACE * INITIAL_PLACES);
+  private places = INITIAL_PLACES;
   private surfaces: string[] = [];
   private values: Readings[] = [];
   private readonly packs = new Growable(Int32Array, PACK << 12);
@@ -289,29 +297,26 @@ export class WordTable {
         } else break;
       }
       this.wordStart = start;
-      this.wordEntry = spelt > 0 ? this.lookupSpelt(text, start, i, hashPair(lo, hi), lo, hi) : this.lookup(text, start, i, h | 0);
+      this.wordEntry = spelt > 0 ? this.lookupSpelt(text, start, i, lo, hi) : this.lookup(text, start, i, h | 0);
       return i;
     }
     return -1;
   }
 
-  /** The entry of a word with a spelling (`lo`, `hi`): found by its hash and spelling alone. */
-  private lookupSpelt(text: string, start: number, end: number, h: number, lo: number, hi: number): number {
+  /** The entry of a word with a spelling (`lo`, `hi`): found by its spelling alone. */
+  private lookupSpelt(text: string, start: number, end: number, lo: number, hi: number): number {
     const slots = this.slots;
-    const mask = slots.length / PLACE - 1;
-    for (let at = (h & mask) * PLACE; slots[at] !== 0; at = (at + PLACE) & (slots.length - 1)) {
-      if (slots[at + 1] === h && slots[at + 2] === lo && slots[at + 3] === hi) return slots[at] - 1;
+    for (let at = this.home(hashPair(lo, hi)); slots[at] !== 0; at = this.next(at)) {
+      if (slots[at + 1] === lo && slots[at + 2] === hi) return slots[at] - 1;
     }
-    return this.add(text.slice(start, end), h, lo, hi);
+    return this.add(text.slice(start, end), lo, hi);
   }
 
   /** The entry of a word without a spelling, its characters compared with those of the entries of the same hash. */
   private lookup(text: string, start: number, end: number, h: number): number {
     const slots = this.slots;
-    const mask = slots.length / PLACE - 1;
-    for (let at = (h & mask) * PLACE; slots[at] !== 0; at = (at + PLACE) & (slots.length - 1)) {
-      // An entry with a spelling is never a word without one.
-      if (slots[at + 1] === h && slots[at + 2] === 0) {
+    for (let at = this.home(h); slots[at] !== 0; at = this.next(at)) {
+      if (slots[at + 1] === h && slots[at + 2] === NO_SPELLING) {
         const e = slots[at] - 1;
         const s = this.surfaces[e];
         if (s.length === end - start) {
@@ -326,12 +331,23 @@ export class WordTable {
         }
       }
     }
-    return this.add(text.slice(start, end), h, 0, 0);
+    return this.add(text.slice(start, end), h, NO_SPELLING);
   }
 
-  private add(surface: string, h: number, lo: number, hi: number): number {
-    // At most half the places taken.
-    if ((this.surfaces.length + 1) * 2 * PLACE > this.slots.length) this.grow();
+  /** The first place a word of hash `h` may be in. */
+  private home(h: number): number {
+    return (h & (this.places - 1)) * PLACE;
+  }
+
+  /** The place after `at`, the last followed by the first. */
+  private next(at: number): number {
+    at += PLACE;
+    return at === this.slots.length ? 0 : at;
+  }
+
+  /** Adds a word: `a`, `b` are its spelling, or its hash and NO_SPELLING. */
+  private add(surface: string, a: number, b: number): number {
+    if ((this.surfaces.length + 1) * 2 > this.places) this.grow();
     const e = this.surfaces.length;
     this.surfaces.push(surface);
     const r = this.compute(surface);
@@ -347,18 +363,30 @@ export class WordTable {
       this.packs.push(hashString(r[NORM]));
       this.packs.push(hashString(r[ROOT]));
     }
-    place(this.slots, e + 1, h, lo, hi);
+    this.place(e + 1, a, b);
     return e;
+  }
+
+  /** Puts a place's integers in the first free place from their hash's. */
+  private place(entry: number, a: number, b: number): void {
+    const slots = this.slots;
+    let at = this.home(b === NO_SPELLING ? a : hashPair(a, b));
+    while (slots[at] !== 0) at = this.next(at);
+    slots[at] = entry;
+    slots[at + 1] = a;
+    slots[at + 2] = b;
   }
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    for (let at = 0; at < old.length; at += PLACE) if (old[at] !== 0) place(this.slots, old[at], old[at + 1], old[at + 2], old[at + 3]);
+    this.places *= 2;
+    this.slots = new Int32Array(PLACE * this.places);
+    for (let at = 0; at < old.length; at += PLACE) if (old[at] !== 0) this.place(old[at], old[at + 1], old[at + 2]);
   }
 
   private clear(): void {
     this.slots = new Int32Array(PLACE * INITIAL_PLACES);
+    this.places = INITIAL_PLACES;
     this.packs.clear();
     this.surfaces = [];
     this.values = [];
@@ -366,12 +394,3 @@ export class WordTable {
   }
 }
 
-/** Puts a place's integers (entry number + 1, hash, spelling) in the first free place from the hash's. */
-function place(slots: Int32Array, entry: number, h: number, lo: number, hi: number): void {
-  let at = (h & (slots.length / PLACE - 1)) * PLACE;
-  while (slots[at] !== 0) at = (at + PLACE) & (slots.length - 1);
-  slots[at] = entry;
-  slots[at + 1] = h;
-  slots[at + 2] = lo;
-  slots[at + 3] = hi;
-}
