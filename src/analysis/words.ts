@@ -5,8 +5,8 @@
  * word as it goes, so a word already seen costs a probe and a comparison — no
  * regular expression, no substring, no allocation. Most words of an Arabic
  * text (8 letters of the Arabic block or fewer) are spelt into two integers
- * as they are read, and then the comparison is of those integers, on the
- * cache line the probe has read anyway. It is the analyzer's one cache:
+ * as they are read, and then the comparison is of those integers, without
+ * reading a string. It is the analyzer's one cache:
  * indexing, querying and highlighting all read words through it.
  *
  * A word is a maximal run of the characters WORD_PATTERN accepts, exactly as
@@ -159,32 +159,23 @@ export class Word {
 export const WORD_TABLE_LIMIT = 500_000;
 
 /**
- * A short Arabic word spelled in two integers: up to 8 characters of the Arabic
- * block (U+0601–U+06FF), a byte each (the code less 0x600, never 0, so the
- * leading zero bytes tell the length). Two words with the same spelling are
- * the same word: a table place holding it needs no comparison of characters.
+ * A short Arabic word spelled in two integers (lo, hi): up to 8 characters of
+ * the Arabic block (U+0601–U+06FF), a byte each (the code less 0x600, never
+ * 0, so the leading zero bytes tell the length), the first the highest. Two
+ * words with the same spelling are the same word: finding one needs no
+ * comparison of characters. Its hash is hashPair(lo, hi).
  */
 const SPELT_CHARACTERS = 8;
 
-/**
- * A place of the table is three integers: the entry's number + 1 (0: empty),
- * then the word's spelling (lo, hi), or for a word without one its FNV hash
- * and NO_SPELLING — never the `hi` of a spelling, which is 0 or ends in a
- * letter's byte. A spelling's hash (hashPair) is not kept: it is recomputed
- * when the table grows.
- */
-const PLACE = 3;
+/** The `hi` of an entry without a spelling (its `lo` is its FNV hash): never a spelling's, which is 0 or ends in a letter's byte. */
 const NO_SPELLING = 0x100;
 const INITIAL_PLACES = 1 << 16;
 
 export class WordTable {
-  /**
-   * Open addressing over `places` places of PLACE integers, at most half of
-   * them taken, so that finding a word already seen reads one cache line and,
-   * for a short Arabic word, no string at all.
-   */
-  private slots = new Int32Array(PLACE * INITIAL_PLACES);
-  private places = INITIAL_PLACES;
+  /** Open addressing: entry number + 1 (0: empty) by hash, at most half the places taken. */
+  private slots = new Int32Array(INITIAL_PLACES);
+  /** Per entry, two integers: its spelling, or its FNV hash and NO_SPELLING. */
+  private readonly keys = new Growable(Int32Array, 2 << 12);
   private surfaces: string[] = [];
   private values: Readings[] = [];
   private readonly packs = new Growable(Int32Array, PACK << 12);
@@ -306,8 +297,10 @@ export class WordTable {
   /** The entry of a word with a spelling (`lo`, `hi`): found by its spelling alone. */
   private lookupSpelt(text: string, start: number, end: number, lo: number, hi: number): number {
     const slots = this.slots;
+    const keys = this.keys.raw;
     for (let at = this.home(hashPair(lo, hi)); slots[at] !== 0; at = this.next(at)) {
-      if (slots[at + 1] === lo && slots[at + 2] === hi) return slots[at] - 1;
+      const e = slots[at] - 1;
+      if (keys[2 * e] === lo && keys[2 * e + 1] === hi) return e;
     }
     return this.add(text.slice(start, end), lo, hi);
   }
@@ -315,9 +308,10 @@ export class WordTable {
   /** The entry of a word without a spelling, its characters compared with those of the entries of the same hash. */
   private lookup(text: string, start: number, end: number, h: number): number {
     const slots = this.slots;
+    const keys = this.keys.raw;
     for (let at = this.home(h); slots[at] !== 0; at = this.next(at)) {
-      if (slots[at + 1] === h && slots[at + 2] === NO_SPELLING) {
-        const e = slots[at] - 1;
+      const e = slots[at] - 1;
+      if (keys[2 * e] === h && keys[2 * e + 1] === NO_SPELLING) {
         const s = this.surfaces[e];
         if (s.length === end - start) {
           let same = true;
@@ -336,19 +330,20 @@ export class WordTable {
 
   /** The first place a word of hash `h` may be in. */
   private home(h: number): number {
-    return (h & (this.places - 1)) * PLACE;
+    return h & (this.slots.length - 1);
   }
 
   /** The place after `at`, the last followed by the first. */
   private next(at: number): number {
-    at += PLACE;
-    return at === this.slots.length ? 0 : at;
+    return (at + 1) & (this.slots.length - 1);
   }
 
   /** Adds a word: `a`, `b` are its spelling, or its hash and NO_SPELLING. */
   private add(surface: string, a: number, b: number): number {
-    if ((this.surfaces.length + 1) * 2 > this.places) this.grow();
+    if ((this.surfaces.length + 1) * 2 > this.slots.length) this.grow();
     const e = this.surfaces.length;
+    this.keys.push(a);
+    this.keys.push(b);
     this.surfaces.push(surface);
     const r = this.compute(surface);
     this.values.push(r);
@@ -363,30 +358,27 @@ export class WordTable {
       this.packs.push(hashString(r[NORM]));
       this.packs.push(hashString(r[ROOT]));
     }
-    this.place(e + 1, a, b);
+    this.place(e, a, b);
     return e;
   }
 
   /** Puts a place's integers in the first free place from their hash's. */
-  private place(entry: number, a: number, b: number): void {
+  private place(e: number, a: number, b: number): void {
     const slots = this.slots;
     let at = this.home(b === NO_SPELLING ? a : hashPair(a, b));
     while (slots[at] !== 0) at = this.next(at);
-    slots[at] = entry;
-    slots[at + 1] = a;
-    slots[at + 2] = b;
+    slots[at] = e + 1;
   }
 
   private grow(): void {
-    const old = this.slots;
-    this.places *= 2;
-    this.slots = new Int32Array(PLACE * this.places);
-    for (let at = 0; at < old.length; at += PLACE) if (old[at] !== 0) this.place(old[at], old[at + 1], old[at + 2]);
+    this.slots = new Int32Array(this.slots.length * 2);
+    const keys = this.keys.raw;
+    for (let e = 0; e < this.surfaces.length; e++) this.place(e, keys[2 * e], keys[2 * e + 1]);
   }
 
   private clear(): void {
-    this.slots = new Int32Array(PLACE * INITIAL_PLACES);
-    this.places = INITIAL_PLACES;
+    this.slots = new Int32Array(INITIAL_PLACES);
+    this.keys.clear();
     this.packs.clear();
     this.surfaces = [];
     this.values = [];

@@ -152,14 +152,13 @@ describe('the word table’s spellings: short Arabic words found without compari
   }
 
   /**
-   * The hash that places entry `e` in the table, from its place (white-box, to
-   * check a test's premise): three integers, the entry + 1 then the spelling,
-   * or the FNV hash and 0x100 for a word without one.
+   * The hash that places entry `e` in the table (white-box, to check a test's
+   * premise): from its two keys, its spelling, or its FNV hash and 0x100 for a
+   * word without one.
    */
   function heldHash(a: Analyzer, e: number): number {
-    const slots = (a as unknown as { table: { slots: Int32Array } }).table.slots;
-    for (let at = 0; at < slots.length; at += 3) if (slots[at] === e + 1) return slots[at + 2] === 0x100 ? slots[at + 1] : hashPair(slots[at + 1], slots[at + 2]);
-    throw new Error(`no place holds entry ${e}`);
+    const keys = (a as unknown as { table: { keys: { raw: Int32Array } } }).table.keys.raw;
+    return keys[2 * e + 1] === 0x100 ? keys[2 * e] : hashPair(keys[2 * e], keys[2 * e + 1]);
   }
 
   /** The spelling of a word of the Arabic block of 8 letters or fewer: a byte a letter (its code less 0x600), the first the highest. */
