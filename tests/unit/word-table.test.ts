@@ -172,25 +172,19 @@ describe('the word table’s spellings: short Arabic words found without compari
     return hashPair(lo, hi);
   }
 
-  it('keeps apart two short words with the same hash (their spellings differ)', () => {
-    const [x, y] = collision(6, spellingHash);
+  /** Two words of the same hash, scanned in turn: each keeps its own entry. */
+  function expectApart([x, y]: [string, string]): void {
     const a = new Analyzer();
     const got = entries(a, `${x} ${y} ${x} ${y}`);
     expect(heldHash(a, got[0].entry)).toBe(heldHash(a, got[1].entry));
     expect(got[0].entry).not.toBe(got[1].entry);
     expect(got.map((w) => w.entry)).toEqual([got[0].entry, got[1].entry, got[0].entry, got[1].entry]);
     expect(got.map((w) => w.surface)).toEqual([x, y, x, y]);
-  });
+  }
 
-  it('keeps apart two long words with the same hash (the fallback compares their characters)', () => {
-    const [x, y] = collision(9, hashString);
-    const a = new Analyzer();
-    const got = entries(a, `${x} ${y} ${x} ${y}`);
-    expect(heldHash(a, got[0].entry)).toBe(heldHash(a, got[1].entry));
-    expect(got[0].entry).not.toBe(got[1].entry);
-    expect(got.map((w) => w.entry)).toEqual([got[0].entry, got[1].entry, got[0].entry, got[1].entry]);
-    expect(got.map((w) => w.surface)).toEqual([x, y, x, y]);
-  });
+  it('keeps apart two short words with the same hash (their spellings differ)', () => expectApart(collision(6, spellingHash)));
+
+  it('keeps apart two long words with the same hash (the fallback compares their characters)', () => expectApart(collision(9, hashString)));
 
   it('finds every word again after the table has grown several times', () => {
     const a = new Analyzer();
