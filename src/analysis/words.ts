@@ -6,8 +6,8 @@
  * regular expression, no substring, no allocation. Most words of an Arabic
  * text (8 letters of the Arabic block or fewer) are spelt into two integers
  * as they are read, and then the comparison is of those integers, without
- * reading a string. It is the analyzer's one cache:
- * indexing, querying and highlighting all read words through it.
+ * reading a string. It is the analyzer's one cache: indexing, querying and
+ * highlighting all read words through it.
  *
  * A word is a maximal run of the characters WORD_PATTERN accepts, exactly as
  * the tokenizer splits.
@@ -362,7 +362,7 @@ export class WordTable {
     return e;
   }
 
-  /** Puts a place's integers in the first free place from their hash's. */
+  /** Puts entry `e` (its keys `a`, `b`) in the first free place from its hash's. */
   private place(e: number, a: number, b: number): void {
     const slots = this.slots;
     let at = this.home(b === NO_SPELLING ? a : hashPair(a, b));
@@ -385,4 +385,3 @@ export class WordTable {
     this.epoch++;
   }
 }
-
