@@ -4,9 +4,9 @@
  * namespaces one after another in lexicon.txt; document frequencies and
  * posting offsets in arrays.bin, in the same order. Lookups: exact (binary
  * search), by prefix (a contiguous range, most frequent first on request) and
- * fuzzy (edit distance, walking the sorted terms: fuzzy.ts).
+ * fuzzy (edit distance, through MiniSearch's radix tree, built on first use).
  */
-import { fuzzyTerms, sharedPrefixes } from './fuzzy.js';
+import SearchableMap from 'minisearch/SearchableMap';
 
 export type Offsets = Float64Array | Uint32Array;
 
@@ -23,9 +23,8 @@ export const FUZZY_ALL_BELOW = 50_000;
 const HASHED_BELOW = 100_000;
 
 export class Lexicon {
+  private fuzzyMap: SearchableMap<number> | undefined;
   private ids: Map<string, number> | undefined;
-  /** For fuzzy lookups: what each term shares with the one before (fuzzy.ts), found on first use. */
-  private shared: Uint8Array | undefined;
 
   constructor(
     /** Sorted by UTF-16 code units. */
@@ -93,11 +92,15 @@ export class Lexicon {
     return out;
   }
 
-  /** Terms within `maxEdits` edits of `word`: [id, distance] pairs, in term order. */
+  /** Terms within `maxEdits` edits of `word`: [id, distance] pairs. */
   fuzzy(word: string, maxEdits: number): [number, number][] {
-    const { df } = this;
-    this.shared ??= sharedPrefixes(this.terms);
-    return fuzzyTerms(this.terms, this.shared, word, maxEdits, this.terms.length < FUZZY_ALL_BELOW ? () => true : (id) => df[id] >= 2);
+    if (!this.fuzzyMap) {
+      const map = new SearchableMap<number>();
+      const all = this.terms.length < FUZZY_ALL_BELOW;
+      for (let i = 0; i < this.terms.length; i++) if (all || this.df[i] >= 2) map.set(this.terms[i], i);
+      this.fuzzyMap = map;
+    }
+    return [...this.fuzzyMap.fuzzyGet(word, maxEdits).values()];
   }
 
   /** How term `id` reads best: its recorded spelling, else the term. */

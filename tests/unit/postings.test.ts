@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARRAY_SCHEMA, compactOffsets, packArrays, unpackArrays, type IndexArrays } from '../../src/index/arrays.js';
-import { fuzzyTerms, sharedPrefixes } from '../../src/index/fuzzy.js';
 import { Lexicon, lexiconLines, lexiconOrder, readLines } from '../../src/index/lexicon.js';
 import {
   decodePostings,
@@ -188,42 +187,5 @@ describe('the lexicon', () => {
     expect(near.every(([, d]) => (d as number) <= 1)).toBe(true);
     expect(lex.readable(lex.id('اسعار'))).toBe('أسعار');
     expect(lex.readable(lex.id('سعر'))).toBe('سعر');
-  });
-
-  /** Edit distance (insert, delete, substitute a code unit), the plain way. */
-  function levenshtein(a: string, b: string): number {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), row[j] + 1, next[j - 1] + 1);
-      row = next;
-    }
-    return row[b.length];
-  }
-
-  it('finds exactly the terms within the edits allowed, with their distance, whatever the lexicon (checked against every term)', () => {
-    const letter = fc.constantFrom(...'نفطيسىأ');
-    const term = fc.array(letter, { maxLength: 9 }).map((l) => l.join(''));
-    fc.assert(
-      fc.property(fc.uniqueArray(term, { minLength: 1, maxLength: 300 }), term, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), (terms, word, edits, minDf) => {
-        const sortedTerms = readLines(Buffer.from(lexiconLines(terms, lexiconOrder(terms))));
-        const counts = Uint32Array.from(sortedTerms, (t) => t.length % 4);
-        const near = sortedTerms.flatMap((t, id) => (levenshtein(word, t) <= edits ? [[id, levenshtein(word, t)]] : []));
-        const none = new Uint32Array(sortedTerms.length);
-        expect(new Lexicon(sortedTerms, counts, none, none).fuzzy(word, edits)).toEqual(near);
-        const wanted = (id: number): boolean => counts[id] >= minDf;
-        expect(fuzzyTerms(sortedTerms, sharedPrefixes(sortedTerms), word, edits, wanted)).toEqual(near.filter(([id]) => wanted(id)));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('finds near spellings among terms sharing more than 255 letters', () => {
-    const stem = 'نفط'.repeat(100);
-    const terms = [stem + 'ا', stem + 'اب', stem + 'ب', stem + 'بت', stem + 'ت', 'ي'].sort();
-    const word = stem + 'بث';
-    const near = terms.flatMap((t, id) => (levenshtein(word, t) <= 1 ? [[id, levenshtein(word, t)]] : []));
-    expect(near.map(([id]) => terms[id])).toEqual([stem + 'ب', stem + 'بت']);
-    expect(fuzzyTerms(terms, sharedPrefixes(terms), word, 1, () => true)).toEqual(near);
   });
 });
