@@ -14,8 +14,22 @@ export const TITLE = 0;
 export const TEXT = 1;
 export type Field = typeof TITLE | typeof TEXT;
 
-/** Local terms sorted by global number through one float each (global numbers stay below 2^31). */
-const LOCAL_SPAN = 2 ** 22;
+
+/**
+ * The local terms `[0, size)` in increasing order of `global[t]` (ties in
+ * local order): a counting sort, linear in the terms and the largest global
+ * number, which stays near the build's dictionary size.
+ */
+export function orderBy(global: Int32Array, size: number): Uint32Array {
+  let max = -1;
+  for (let t = 0; t < size; t++) if (global[t] > max) max = global[t];
+  const at = new Uint32Array(max + 2);
+  for (let t = 0; t < size; t++) at[global[t] + 1]++;
+  for (let g = 1; g < at.length; g++) at[g] += at[g - 1];
+  const order = new Uint32Array(size);
+  for (let t = 0; t < size; t++) order[at[global[t]]++] = t;
+  return order;
+}
 
 /** Every term met, numbered from 0 in order of first appearance. */
 export class TermDictionary {
@@ -128,14 +142,7 @@ export class NamespacePostings {
 
   /** The layout with the lists in increasing order of `global[t]` over local terms t, and that order. */
   layoutBy(global: Int32Array): NamespaceLayout & { order: Uint32Array } {
-    let order: Uint32Array;
-    if (this.size < LOCAL_SPAN) {
-      // Sorted as numbers (global number, then local term, in one float), without a comparison function.
-      const keys = new Float64Array(this.size);
-      for (let t = 0; t < keys.length; t++) keys[t] = global[t] * LOCAL_SPAN + t;
-      keys.sort();
-      order = Uint32Array.from(keys, (k) => k % LOCAL_SPAN);
-    } else order = Uint32Array.from({ length: this.size }, (_, t) => t).sort((a, b) => global[a] - global[b]);
+    const order = orderBy(global, this.size);
     return { ...this.layout(order), order };
   }
 
