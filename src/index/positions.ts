@@ -13,7 +13,7 @@
  * one of them reached its cap: then a varint count comes first.
  */
 import { ensureIndex, Growable } from '../common/growable.js';
-import { MAX_TEXT_TF, MAX_TITLE_TF, textFrequency, titleFrequency } from './postings.js';
+import { copyBytes, MAX_TEXT_TF, MAX_TITLE_TF, textFrequency, titleFrequency } from './postings.js';
 
 /** Positions between the text's last word and the title's first. */
 export const FIELD_GAP = 256;
@@ -113,12 +113,9 @@ export class PositionsWriter {
     }
     const start = Float64Array.from(cursor);
     const bytes = Buffer.alloc(total);
-    // Byte by byte: a posting's positions are a few bytes, where a view and a copy per posting cost more.
-    for (let i = 0, from = 0; i < postTerm.length; i++) {
+    for (let i = 0; i < postTerm.length; i++) {
       const t = postTerm[i];
-      let to = cursor[t];
-      for (const end = ends[i]; from < end; from++) bytes[to++] = src[from];
-      cursor[t] = to;
+      cursor[t] = copyBytes(src, i ? ends[i - 1] : 0, ends[i], bytes, cursor[t]);
     }
     return { bytes, start, end: cursor };
   }

@@ -8,7 +8,7 @@
  */
 import { Growable, ensureIndex } from '../common/growable.js';
 import { PositionsWriter } from './positions.js';
-import { layoutPostings, packFrequencies, type LaidOutPostings } from './postings.js';
+import { layoutPostings, ListSizes, packFrequencies, type LaidOutPostings } from './postings.js';
 
 export const TITLE = 0;
 export const TEXT = 1;
@@ -83,6 +83,7 @@ export class NamespacePostings {
   private tfTitle = new Uint16Array(1024);
   private tfText = new Uint16Array(1024);
   private readonly touched: number[] = [];
+  private readonly sizes = new ListSizes();
 
   constructor(
     private readonly numbers: LocalNumbers,
@@ -107,6 +108,7 @@ export class NamespacePostings {
         this.tfTitle = ensureIndex(this.tfTitle, t);
         this.tfText = ensureIndex(this.tfText, t);
       }
+      this.sizes.ensure(t);
     }
     this.positions?.add(t, position);
     if (this.tfTitle[t] === 0 && this.tfText[t] === 0) this.touched.push(t);
@@ -116,12 +118,16 @@ export class NamespacePostings {
 
   /** Turns the counts of the current document into its postings. */
   endDocument(): void {
+    const d = this.docStart.length;
     this.docStart.push(this.postTerm.length);
     const first = this.postFreq.length;
     const df = this.df.raw;
+    const sizes = this.sizes;
     for (const t of this.touched) {
+      const freq = packFrequencies(this.tfTitle[t], this.tfText[t]);
       this.postTerm.push(t);
-      this.postFreq.push(packFrequencies(this.tfTitle[t], this.tfText[t]));
+      this.postFreq.push(freq);
+      sizes.add(t, d, freq);
       df[t]++;
       this.tfTitle[t] = 0;
       this.tfText[t] = 0;
@@ -135,7 +141,7 @@ export class NamespacePostings {
     const starts = new Uint32Array(this.docStart.length + 1);
     starts.set(this.docStart.view());
     starts[this.docStart.length] = this.postTerm.length;
-    const lists = layoutPostings(this.size, starts, this.postTerm.view(), this.postFreq.view(), order);
+    const lists = layoutPostings(this.size, starts, this.postTerm.view(), this.postFreq.view(), order, this.sizes);
     const positions = this.positions?.layout(this.size, this.postTerm.view(), order);
     return { lists, df: this.df.toArray(), positions };
   }
@@ -155,6 +161,7 @@ export class NamespacePostings {
 
   /** Forgets the documents added (after `end`), for reuse. */
   reset(): void {
+    this.sizes.clear(this.termOf.length);
     this.termOf.clear();
     this.df.clear();
     this.postTerm.clear();
