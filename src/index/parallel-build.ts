@@ -7,9 +7,10 @@
  * dictionary sampled here from the first documents (by the workers, or by
  * this thread while its one worker analyses); this thread numbers each
  * chunk's terms in chunk order — so in order of first appearance in the
- * whole input, as one builder numbers them — and appends the compressed
- * documents to the store; each worker then writes its chunk's postings as a
- * run, and the runs are merged (merge-runs.ts).
+ * whole input, as one builder numbers them; a lone worker's own numbering is
+ * that already, and is taken as it is — and appends the compressed documents
+ * to the store; each worker then writes its chunk's postings as a run, and
+ * the runs are merged (merge-runs.ts).
  *
  * The segment is byte for byte the one a single IndexBuilder writes from the
  * same documents (tests/unit/parallel-build.test.ts holds the two equal).
