@@ -6,9 +6,10 @@
  * written to disk) or SQLite FTS5 (C, unicode61, positions, one transaction,
  * then 'optimize'; bench/children/sqlite-fts5-build.js).
  *
- *   npm run build && npx tsx bench/build.ts [--scale 1|4|16] [--baseline minisearch|fts5|none] [--threads N[,M…]] [--reference-cli PATH] [--runs N] [--cpu-prof]
+ *   npm run build && npx tsx bench/build.ts [--scale 1|4|16] [--baseline minisearch|fts5|none] [--threads N[,M…]] [--reference-cli PATH[,PATH…]] [--runs N] [--cpu-prof]
  *   (--threads 0,1: one fahras build per thread count in every run; --reference-cli
- *   another checkout's compiled dist/cli/main.js, built beside this one as 'reference')
+ *   another checkout's compiled dist/cli/main.js, built beside this one as 'reference';
+ *   several, comma-separated, each labelled by the folder holding its dist/)
  *   (--skip-baseline = --baseline none; --runs N alternates fahras and the
  *   baseline N times and reports each pair and the medians; --cpu-prof:
  *   profiles of every thread of the build in bench/out/prof/build-<scale>x/)
@@ -135,9 +136,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // --threads 0,1: one fahras build per count, each run ('default': the build's own choice).
   const threadList = (arg('threads') ?? 'default').split(',').map((t) => (t === 'default' ? undefined : Number(t)));
   const variants: Variant[] = threadList.map((t) => ({ label: t === undefined ? 'fahras' : `fahras --threads ${t}`, threads: t, cli: CLI }));
-  // --reference-cli <dist/cli/main.js of another checkout>: the build before a change, measured beside it.
+  // --reference-cli <dist/cli/main.js of another checkout>[,<another>…]: builds before a change, measured beside it,
+  // each labelled by the folder above its dist/ (bench/out/rev-<commit>/dist/cli/main.js: rev-<commit>).
   const reference = arg('reference-cli');
-  if (reference) variants.unshift({ label: 'reference', cli: reference });
+  const references = reference ? reference.split(',') : [];
+  const referenceLabel = (cli: string) => (references.length === 1 ? 'reference' : (/([^/]+)\/dist\/cli\/main\.js$/.exec(cli)?.[1] ?? cli));
+  variants.unshift(...references.map((cli) => ({ label: referenceLabel(cli), cli })));
   const runs = Number(arg('runs', '1'));
   header(`Build, ${scale}× (${input}), baseline ${baseline}, ${variants.map((v) => v.label).join(' / ')}${reference ? ` (reference: ${reference})` : ''}, ${runs} run(s)`);
   const pairs: { fs: FahrasBuild[]; b?: BaselineBuild | Fts5Build }[] = [];

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Growable } from '../common/growable.js';
 import type { NamespaceName } from './builder.js';
 import { HashedFile, type FileRecord } from './files.js';
-import { PostingsSharing, rebaseList, REBASE_GROWTH } from './postings.js';
+import { copyBytes, PostingsSharing, rebaseList, REBASE_GROWTH } from './postings.js';
 import { RunCursor, type RunInfo } from './runs.js';
 
 /** A merged namespace, by global term number. */
@@ -71,8 +71,7 @@ class ListOutput {
   /** Appends `src[from, from + length)`. */
   append(src: Buffer, from: number, length: number): void {
     this.reserve(length);
-    src.copy(this.buf, this.pos, from, from + length);
-    this.pos += length;
+    this.pos = copyBytes(src, from, from + length, this.buf, this.pos);
   }
 
   /** The list assembled so far. */

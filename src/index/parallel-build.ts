@@ -7,9 +7,10 @@
  * dictionary sampled here from the first documents (by the workers, or by
  * this thread while its one worker analyses); this thread numbers each
  * chunk's terms in chunk order — so in order of first appearance in the
- * whole input, as one builder numbers them — and appends the compressed
- * documents to the store; each worker then writes its chunk's postings as a
- * run, and the runs are merged (merge-runs.ts).
+ * whole input, as one builder numbers them; a lone worker's own numbering is
+ * that already, and is taken as it is — and appends the compressed documents
+ * to the store; each worker then writes its chunk's postings as a run, and
+ * the runs are merged (merge-runs.ts).
  *
  * The segment is byte for byte the one a single IndexBuilder writes from the
  * same documents (tests/unit/parallel-build.test.ts holds the two equal).
@@ -81,6 +82,16 @@ class GlobalTerms {
       if (display !== undefined) this.display.push(display);
     }
     return id;
+  }
+
+  /**
+   * Takes the terms a lone worker numbered itself (its numbers are the
+   * global ones): they follow the ones taken before, without a lookup.
+   */
+  extend(t: ChunkTerms, ns: NamespaceName, chunk: number): void {
+    if (t.firstNew !== this.terms.length) throw new Error(`the build worker numbered the ${ns} of chunk ${chunk} from ${t.firstNew}, not ${this.terms.length}`);
+    for (const term of t.added) this.terms.push(term);
+    if (t.display) for (const d of t.display) this.display.push(d);
   }
 }
 
@@ -229,9 +240,11 @@ class ChunkedBuild {
         // Terms are numbered in chunk order, whichever worker finishes first.
         for (let t = this.termsWaiting.get(this.nextTerms); t; t = this.termsWaiting.get(this.nextTerms)) {
           this.termsWaiting.delete(this.nextTerms);
-          const global = { stems: this.number(t.from, 'stems', t.terms.stems), norms: this.number(t.from, 'norms', t.terms.norms), roots: this.number(t.from, 'roots', t.terms.roots) };
-          if (!this.alone) this.executors[t.from].post({ type: 'layout', chunk: this.nextTerms, global });
-          else if (NAMESPACES.some((ns) => global[ns].some((g, local) => g !== t.terms[ns].ids[local]))) throw new Error(`the build worker numbered the terms of chunk ${this.nextTerms} otherwise`);
+          if (this.alone) for (const ns of NAMESPACES) this.terms[ns].extend(t.terms[ns], ns, this.nextTerms);
+          else {
+            const global = { stems: this.number(t.from, 'stems', t.terms.stems), norms: this.number(t.from, 'norms', t.terms.norms), roots: this.number(t.from, 'roots', t.terms.roots) };
+            this.executors[t.from].post({ type: 'layout', chunk: this.nextTerms, global });
+          }
           this.nextTerms++;
         }
         return;

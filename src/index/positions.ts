@@ -13,7 +13,7 @@
  * one of them reached its cap: then a varint count comes first.
  */
 import { ensureIndex, Growable } from '../common/growable.js';
-import { MAX_TEXT_TF, MAX_TITLE_TF, textFrequency, titleFrequency } from './postings.js';
+import { copyBytes, MAX_TEXT_TF, MAX_TITLE_TF, textFrequency, titleFrequency } from './postings.js';
 
 /** Positions between the text's last word and the title's first. */
 export const FIELD_GAP = 256;
@@ -114,10 +114,8 @@ export class PositionsWriter {
     const start = Float64Array.from(cursor);
     const bytes = Buffer.alloc(total);
     for (let i = 0; i < postTerm.length; i++) {
-      const from = i ? ends[i - 1] : 0;
       const t = postTerm[i];
-      bytes.set(src.subarray(from, ends[i]), cursor[t]);
-      cursor[t] += ends[i] - from;
+      cursor[t] = copyBytes(src, i ? ends[i - 1] : 0, ends[i], bytes, cursor[t]);
     }
     return { bytes, start, end: cursor };
   }

@@ -106,18 +106,11 @@ export interface LaidOutPostings extends PostingLists {
  * document by document: `docStart[d]` is where document d's postings begin in
  * `postTerm` (term ids) and `postFreq` (frequency bytes), plus the end. The
  * lists follow one another in `order` (term ids), by default in id order.
+ * `sizes`, when the caller counted them as the postings came, saves a pass.
  */
-export function layoutPostings(termCount: number, docStart: Uint32Array, postTerm: Uint32Array, postFreq: Uint8Array, order?: ArrayLike<number>): LaidOutPostings {
+export function layoutPostings(termCount: number, docStart: Uint32Array, postTerm: Uint32Array, postFreq: Uint8Array, order?: ArrayLike<number>, sizes = ListSizes.of(termCount, docStart, postTerm, postFreq)): LaidOutPostings {
   const docs = docStart.length - 1;
-  const size = new Float64Array(termCount);
-  const last = new Int32Array(termCount).fill(-1);
-  for (let d = 0; d < docs; d++) {
-    for (let i = docStart[d]; i < docStart[d + 1]; i++) {
-      const t = postTerm[i];
-      size[t] += postingLength(d - last[t], postFreq[i]);
-      last[t] = d;
-    }
-  }
+  const { size } = sizes;
   const cursor = new Float64Array(termCount);
   let total = 0;
   for (let k = 0; k < termCount; k++) {
@@ -127,7 +120,7 @@ export function layoutPostings(termCount: number, docStart: Uint32Array, postTer
   }
   const start = Float64Array.from(cursor);
   const bytes = Buffer.alloc(total);
-  last.fill(-1);
+  const last = new Int32Array(termCount).fill(-1);
   for (let d = 0; d < docs; d++) {
     for (let i = docStart[d]; i < docStart[d + 1]; i++) {
       const t = postTerm[i];
@@ -135,7 +128,48 @@ export function layoutPostings(termCount: number, docStart: Uint32Array, postTer
       last[t] = d;
     }
   }
-  return { start, end: cursor, bytes, last };
+  return { start, end: cursor, bytes, last: sizes.last.slice(0, termCount) };
+}
+
+/**
+ * The bytes of each term's list and its last document, counted posting by
+ * posting as documents end, so laying the lists out takes one pass, not two.
+ */
+export class ListSizes {
+  size = new Uint32Array(1024);
+  last = new Int32Array(1024).fill(-1);
+
+  /** The sizes of postings collected document by document (as `layoutPostings` takes them). */
+  static of(termCount: number, docStart: Uint32Array, postTerm: Uint32Array, postFreq: Uint8Array): ListSizes {
+    const sizes = new ListSizes();
+    sizes.ensure(termCount - 1);
+    for (let d = 0; d + 1 < docStart.length; d++) for (let i = docStart[d]; i < docStart[d + 1]; i++) sizes.add(postTerm[i], d, postFreq[i]);
+    return sizes;
+  }
+
+  /** Makes room for term `t`. */
+  ensure(t: number): void {
+    if (t < this.size.length) return;
+    const n = Math.max(t + 1, this.size.length * 2);
+    const size = new Uint32Array(n);
+    size.set(this.size);
+    const last = new Int32Array(n).fill(-1);
+    last.set(this.last);
+    this.size = size;
+    this.last = last;
+  }
+
+  /** Term t has a posting of frequency byte `freq` in document `d` (after its earlier ones). */
+  add(t: number, d: number, freq: number): void {
+    this.size[t] += postingLength(d - this.last[t], freq);
+    this.last[t] = d;
+  }
+
+  /** Forgets the first `terms` terms' counts (the others were never counted). */
+  clear(terms: number): void {
+    this.size.fill(0, 0, terms);
+    this.last.fill(-1, 0, terms);
+  }
 }
 
 /**
@@ -156,8 +190,20 @@ export function rebaseList(src: Uint8Array, from: number, length: number, base: 
   const flag = value % 2;
   const gap = (value - flag) / 2 + base - 1 - last;
   pos = writeVarint(out, pos, gap * 2 + flag);
-  out.set(src.subarray(p, from + length), pos);
-  return pos + from + length - p;
+  return copyBytes(src, p, from + length, out, pos);
+}
+
+/** Lists at most this long are copied byte by byte: most are a few bytes, where a view and a native copy cost more. */
+const SHORT_COPY = 64;
+
+/** Copies `src[from, to)` to `out` at `pos`; returns the position after it. */
+export function copyBytes(src: Uint8Array, from: number, to: number, out: Uint8Array, pos: number): number {
+  if (to - from > SHORT_COPY) {
+    out.set(src.subarray(from, to), pos);
+    return pos + to - from;
+  }
+  while (from < to) out[pos++] = src[from++];
+  return pos;
 }
 
 /** The most bytes `rebaseList` can add to a list (its first gap grown to the longest varint). */

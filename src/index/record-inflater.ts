@@ -4,7 +4,7 @@
  * zlib handle and its window for every call and sets the dictionary into it:
  * for a 1.2 KB record (3.8 KB inflated, the 4× SaudiNewsNet mean) that is
  * half of the call's time. A kept handle is reset before each record, which
- * sets the dictionary again (a 32 KiB copy), and inflates into one output
+ * sets the dictionary again (a copy, 16 KiB since the build's third pass), and inflates into one output
  * buffer shared by every store of the process (reads are synchronous).
  *
  * Node has no public call that inflates synchronously on a kept stream (its

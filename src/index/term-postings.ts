@@ -8,14 +8,28 @@
  */
 import { Growable, ensureIndex } from '../common/growable.js';
 import { PositionsWriter } from './positions.js';
-import { layoutPostings, packFrequencies, type LaidOutPostings } from './postings.js';
+import { layoutPostings, ListSizes, packFrequencies, type LaidOutPostings } from './postings.js';
 
 export const TITLE = 0;
 export const TEXT = 1;
 export type Field = typeof TITLE | typeof TEXT;
 
-/** Local terms sorted by global number through one float each (global numbers stay below 2^31). */
-const LOCAL_SPAN = 2 ** 22;
+
+/**
+ * The local terms `[0, size)` in increasing order of `global[t]` (ties in
+ * local order): a counting sort, linear in the terms and the largest global
+ * number, which stays near the build's dictionary size.
+ */
+export function orderBy(global: Int32Array, size: number): Uint32Array {
+  let max = -1;
+  for (let t = 0; t < size; t++) if (global[t] > max) max = global[t];
+  const at = new Uint32Array(max + 2);
+  for (let t = 0; t < size; t++) at[global[t] + 1]++;
+  for (let g = 1; g < at.length; g++) at[g] += at[g - 1];
+  const order = new Uint32Array(size);
+  for (let t = 0; t < size; t++) order[at[global[t]]++] = t;
+  return order;
+}
 
 /** Every term met, numbered from 0 in order of first appearance. */
 export class TermDictionary {
@@ -69,6 +83,7 @@ export class NamespacePostings {
   private tfTitle = new Uint16Array(1024);
   private tfText = new Uint16Array(1024);
   private readonly touched: number[] = [];
+  private readonly sizes = new ListSizes();
 
   constructor(
     private readonly numbers: LocalNumbers,
@@ -93,6 +108,7 @@ export class NamespacePostings {
         this.tfTitle = ensureIndex(this.tfTitle, t);
         this.tfText = ensureIndex(this.tfText, t);
       }
+      this.sizes.ensure(t);
     }
     this.positions?.add(t, position);
     if (this.tfTitle[t] === 0 && this.tfText[t] === 0) this.touched.push(t);
@@ -102,12 +118,16 @@ export class NamespacePostings {
 
   /** Turns the counts of the current document into its postings. */
   endDocument(): void {
+    const d = this.docStart.length;
     this.docStart.push(this.postTerm.length);
     const first = this.postFreq.length;
     const df = this.df.raw;
+    const sizes = this.sizes;
     for (const t of this.touched) {
+      const freq = packFrequencies(this.tfTitle[t], this.tfText[t]);
       this.postTerm.push(t);
-      this.postFreq.push(packFrequencies(this.tfTitle[t], this.tfText[t]));
+      this.postFreq.push(freq);
+      sizes.add(t, d, freq);
       df[t]++;
       this.tfTitle[t] = 0;
       this.tfText[t] = 0;
@@ -121,21 +141,14 @@ export class NamespacePostings {
     const starts = new Uint32Array(this.docStart.length + 1);
     starts.set(this.docStart.view());
     starts[this.docStart.length] = this.postTerm.length;
-    const lists = layoutPostings(this.size, starts, this.postTerm.view(), this.postFreq.view(), order);
+    const lists = layoutPostings(this.size, starts, this.postTerm.view(), this.postFreq.view(), order, this.sizes);
     const positions = this.positions?.layout(this.size, this.postTerm.view(), order);
     return { lists, df: this.df.toArray(), positions };
   }
 
   /** The layout with the lists in increasing order of `global[t]` over local terms t, and that order. */
   layoutBy(global: Int32Array): NamespaceLayout & { order: Uint32Array } {
-    let order: Uint32Array;
-    if (this.size < LOCAL_SPAN) {
-      // Sorted as numbers (global number, then local term, in one float), without a comparison function.
-      const keys = new Float64Array(this.size);
-      for (let t = 0; t < keys.length; t++) keys[t] = global[t] * LOCAL_SPAN + t;
-      keys.sort();
-      order = Uint32Array.from(keys, (k) => k % LOCAL_SPAN);
-    } else order = Uint32Array.from({ length: this.size }, (_, t) => t).sort((a, b) => global[a] - global[b]);
+    const order = orderBy(global, this.size);
     return { ...this.layout(order), order };
   }
 
@@ -148,6 +161,7 @@ export class NamespacePostings {
 
   /** Forgets the documents added (after `end`), for reuse. */
   reset(): void {
+    this.sizes.clear(this.termOf.length);
     this.termOf.clear();
     this.df.clear();
     this.postTerm.clear();
