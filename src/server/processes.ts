@@ -1,12 +1,14 @@
 /**
  * Several serving processes on one port (`fahras serve --processes N`,
  * FAHRAS_PROCESSES=N). One Node process answers on one core; node:cluster
- * starts N whole servers that share the listening socket, each with the index
- * open, so searches use every core the machine has.
+ * starts N whole servers, each with the index open, so searches use every
+ * core the machine has.
  *
- * The first process (the primary) answers nothing itself. It starts the
- * serving processes, starts another when one ends, and passes signals on
- * (SIGTERM/SIGINT: every process finishes its requests, then all exit;
+ * The first process (the primary) answers nothing itself. It listens on the
+ * port and hands each connection it accepts to the serving process that holds
+ * the fewest (balancer.ts), preferring those whose index is loaded; it starts
+ * another serving process when one ends, and passes signals on (SIGTERM/SIGINT:
+ * it stops accepting, every process finishes its requests, then all exit;
  * SIGHUP: every process loads the index again).
  *
  * Writes to a local index (FAHRAS_ADMIN_TOKEN set) still have one writer:
@@ -21,15 +23,20 @@
  * the result cache are each process's own.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { resolveServerSettings, type ServerOptions } from '../common/config.js';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE, FahrasError, type ErrorKind } from '../common/errors.js';
 import { PROCESS_RESTART_DELAY_MS, PROCESS_RESTART_MAX_DELAY_MS } from '../common/limits.js';
 import type { WriteOp, WriteResult } from '../engine/engine.js';
 import { LocalEngine } from '../engine/local.js';
+import { FewestConnections } from './balancer.js';
 import { createServer, engineFor, handleSignals, onSignals, serviceLogger, servingLine, type RunningServer } from './serve.js';
 
 /** What a serving process tells the primary. */
 type FromServing =
+  | { kind: 'accepting' }
+  | { kind: 'taken'; id: number }
+  | { kind: 'closed' }
   | { kind: 'ready'; line: string }
   | { kind: 'failed'; message: string; exitCode: number }
   | { kind: 'write'; id: number; batches: WriteOp[][] }
@@ -37,6 +44,7 @@ type FromServing =
 
 /** What the primary tells a serving process. */
 type ToServing =
+  | { kind: 'connection'; id: number }
   | { kind: 'written'; id: number; result: WriteResult }
   | { kind: 'write-failed'; id: number; message: string; errorKind: ErrorKind }
   | { kind: 'catch-up'; id: number };
@@ -49,6 +57,17 @@ function servingEntry(): { exec: string; execArgv: string[] } {
   const source = import.meta.url.endsWith('.ts');
   const entry = new URL(`./serving-process.${source ? 'ts' : 'js'}`, import.meta.url);
   return { exec: entry.pathname, execArgv: source ? ['--import', 'tsx'] : [] };
+}
+
+/** `server` listening on `port` and `host`; rejects when it cannot (the port taken, say). */
+function listen(server: NetServer, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 /**
@@ -65,12 +84,54 @@ export async function startProcesses(opts: ServerOptions): Promise<void> {
   await writer?.start();
 
   const entry = servingEntry();
-  // The serving processes accept from the shared socket themselves. Handed out one by one by the primary
-  // (node's round-robin), a connection given to a process at the moment it dies is never answered.
-  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // Connections are accepted here and handed out below; the serving processes do not listen.
   cluster.setupPrimary({ exec: entry.exec, execArgv: entry.execArgv, serialization: 'advanced' });
-  const env = { [OPTIONS_VARIABLE]: JSON.stringify(opts) };
+  const balance = new FewestConnections<Worker>();
+  /** Connections accepted while no serving process takes them (all starting): handed out once one does. */
+  const waiting = new Set<Socket>();
+  /** Connections sent to each serving process that it has not yet said it took, by number. */
+  const sent = new Map<Worker, Map<number, Socket>>();
+  let lastConnection = 0;
   const ready = new Set<Worker>();
+  // This process keeps its copy of a connection until the serving process says it took it, then closes the
+  // copy (the connection stays open in the serving process). A process that dies before taking a connection
+  // leaves it here, and it is handed to another: no connection waits on a process that is gone.
+  const handOut = (socket: Socket): void => {
+    if (socket.destroyed) return;
+    const w = balance.pick((p) => ready.has(p));
+    if (!w) {
+      waiting.add(socket);
+      socket.once('close', () => waiting.delete(socket));
+      return;
+    }
+    const id = ++lastConnection;
+    balance.opened(w);
+    sent.get(w)!.set(id, socket);
+    w.send({ kind: 'connection', id } satisfies ToServing, socket, { keepOpen: true }, (err) => {
+      if (!err || !sent.get(w)?.delete(id)) return;
+      balance.closed(w);
+      handOut(socket);
+    });
+  };
+  const taken = (w: Worker, id: number): void => {
+    sent.get(w)?.get(id)?.destroy();
+    sent.get(w)?.delete(id);
+  };
+  const handOutWaiting = (): void => {
+    for (const socket of waiting) {
+      waiting.delete(socket);
+      handOut(socket);
+    }
+  };
+  const listener = createNetServer({ pauseOnConnect: true, noDelay: true }, handOut);
+  let port: number;
+  try {
+    port = await listen(listener, settings.port, settings.host);
+  } catch (e) {
+    await writer?.close();
+    throw e;
+  }
+  const env = { [OPTIONS_VARIABLE]: JSON.stringify({ ...opts, port }) };
   /** Catch-ups each process still owes, answered by it or by its end. */
   const owed = new Map<Worker, Map<number, () => void>>();
   let lastId = 0;
@@ -112,8 +173,14 @@ export async function startProcesses(opts: ServerOptions): Promise<void> {
   const fork = (): void => {
     const w = cluster.fork(env);
     owed.set(w, new Map());
+    sent.set(w, new Map());
     w.on('message', (m: FromServing) => {
-      if (m.kind === 'ready') {
+      if (m.kind === 'taken') taken(w, m.id);
+      else if (m.kind === 'closed') balance.closed(w);
+      else if (m.kind === 'accepting') {
+        balance.join(w);
+        handOutWaiting();
+      } else if (m.kind === 'ready') {
         ready.add(w);
         restartDelay = PROCESS_RESTART_DELAY_MS;
         if (ready.size === count) started?.resolve(m.line);
@@ -127,6 +194,11 @@ export async function startProcesses(opts: ServerOptions): Promise<void> {
       }
     });
     w.on('exit', (code, signal) => {
+      balance.leave(w);
+      const untaken = [...(sent.get(w)?.values() ?? [])];
+      sent.delete(w);
+      for (const socket of untaken) if (stopping) socket.destroy();
+      else handOut(socket);
       const wasReady = ready.delete(w);
       for (const done of owed.get(w)?.values() ?? []) done();
       owed.delete(w);
@@ -143,6 +215,8 @@ export async function startProcesses(opts: ServerOptions): Promise<void> {
 
   const stopAll = async (signal: NodeJS.Signals): Promise<void> => {
     stopping = true;
+    listener.close();
+    for (const socket of waiting) socket.destroy();
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     const ended = workers.map((w) => new Promise<void>((r) => (w.isDead() ? r() : w.once('exit', () => r()))));
     for (const w of workers) w.process.kill(signal);
@@ -197,7 +271,20 @@ export async function runServingProcess(): Promise<void> {
             tell({ kind: 'write', id, batches: batches.map((b) => [...b]) });
           })
       : undefined;
-    running = await createServer(opts, { commitVia });
+    // Connections come from the primary, which listens on the port (the one it was given, or the one it got for 0).
+    const handed = {
+      port: settings.port,
+      connections: (take: (socket: Socket) => void) => {
+        process.on('message', (m: ToServing, socket?: Socket) => {
+          if (m.kind !== 'connection' || !socket) return;
+          socket.once('close', () => tell({ kind: 'closed' }));
+          take(socket);
+          tell({ kind: 'taken', id: m.id });
+        });
+        tell({ kind: 'accepting' });
+      },
+    };
+    running = await createServer(opts, { commitVia, handed });
   } catch (e) {
     const err = asFahrasError(e);
     tell({ kind: 'failed', message: err.message, exitCode: ERROR_KINDS[err.kind].exitCode }, () => process.exit(ERROR_KINDS[err.kind].exitCode));
@@ -205,6 +292,7 @@ export async function runServingProcess(): Promise<void> {
   }
   const server = running;
   process.on('message', (m: ToServing) => {
+    if (m.kind === 'connection') return;
     if (m.kind === 'catch-up') {
       const caughtUp = server.engine instanceof LocalEngine ? server.engine.catchUp() : Promise.resolve();
       void caughtUp.catch(() => undefined).then(() => tell({ kind: 'caught-up', id: m.id }));

@@ -5,7 +5,7 @@
  * entry: it adds SIGTERM/SIGINT (graceful shutdown) and SIGHUP (reload).
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { KEEP_ALIVE_TIMEOUT_MS, STALLED_CONNECTION_MS, TIMEOUT_CHECK_FRACTION, TIMEOUT_CHECK_MAX_MS, TIMEOUT_CHECK_MIN_MS } from '../common/limits.js';
@@ -81,6 +81,47 @@ export function engineFor(o: ServerSettings, logger: Logger, commitVia?: EngineS
 export interface ServerParts {
   /** Local engine: writes committed by another process (one of several serving processes). */
   commitVia?: EngineSettings['commitVia'];
+  /**
+   * Connections accepted by another process (the first of several, which
+   * listens on `port`) and handed to this server: it does not listen itself.
+   * `connections` is called once the server can take them, with the function
+   * that takes one.
+   */
+  handed?: { port: number; connections: (take: (socket: Socket) => void) => void };
+}
+
+/**
+ * Starts taking connections accepted elsewhere (ServerParts.handed); resolves
+ * once every one taken has closed. Node starts tracking a server's connections
+ * (for its header and request timeouts, closeIdleConnections and
+ * closeAllConnections) when the server starts listening, and a server that is
+ * handed its connections never listens, so it is told that it does.
+ */
+function takeHandedConnections(server: Server, handed: NonNullable<ServerParts['handed']>): { drained: () => Promise<void> } {
+  const open = new Set<Socket>();
+  let whenDrained: (() => void) | undefined;
+  server.emit('listening');
+  handed.connections((socket) => {
+    if (whenDrained) {
+      // Closing: a connection handed on the way is not taken.
+      socket.destroy();
+      return;
+    }
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      if (open.size === 0) whenDrained?.();
+    });
+    server.emit('connection', socket);
+    socket.resume();
+  });
+  return {
+    drained: () =>
+      new Promise<void>((resolve) => {
+        whenDrained = resolve;
+        if (open.size === 0) resolve();
+      }),
+  };
 }
 
 export async function createServer(opts: ServerOptions = {}, parts: ServerParts = {}): Promise<RunningServer> {
@@ -92,14 +133,17 @@ export async function createServer(opts: ServerOptions = {}, parts: ServerParts 
   // Nothing moving either way on a connection for this long (a client that stopped reading): it is closed.
   server.timeout = STALLED_CONNECTION_MS;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
+  const handed = parts.handed && takeHandedConnections(server, parts.handed);
+  if (!handed) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
+  }
+  const port = parts.handed?.port ?? (server.address() as AddressInfo).port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
 
   let closing: Promise<void> | undefined;
@@ -110,9 +154,12 @@ export async function createServer(opts: ServerOptions = {}, parts: ServerParts 
       // Keep-alive connections hold close() up once their request is answered: close them as they go idle.
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       server.close(() => {
-        clearTimeout(force);
-        clearInterval(idle);
-        void engine.close().then(resolve, resolve);
+        // A handed connection is not counted by the server: its close comes first.
+        void (handed?.drained() ?? Promise.resolve()).then(() => {
+          clearTimeout(force);
+          clearInterval(idle);
+          void engine.close().then(resolve, resolve);
+        });
       });
       server.closeIdleConnections();
     });

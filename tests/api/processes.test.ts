@@ -1,11 +1,13 @@
 /**
  * `fahras serve --processes N`: the real command in a child process (npm test
  * builds dist/ first), N serving processes on one port. Searches are answered
- * by any of them; one that is killed is replaced while the others answer; a
+ * by any of them, connections spread evenly among them; one that is killed is
+ * replaced while the others answer; a
  * write to the local index is seen by the next search whichever process
  * answers it; SIGTERM stops them all; a service that cannot start says so once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +82,39 @@ async function total(url: string, q: string): Promise<number> {
   return ((await r.json()) as { total: number }).total;
 }
 
+/** A keep-alive connection to `url` that has had one answer to GET /health. */
+async function heldConnection(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => {
+    let got = '';
+    socket.once('error', reject);
+    socket.on('data', (c: Buffer) => {
+      got += c.toString('latin1');
+      if (got.startsWith('HTTP/1.1 200') && got.includes('\r\n\r\n')) resolve();
+    });
+    socket.write(`GET /health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+  });
+  return socket;
+}
+
 describe('fahras serve --processes', () => {
+  it('spreads connections evenly: of 20 held open, a killed process takes exactly its 10 with it', async () => {
+    const s = await serve(idx.index, 2);
+    // Opened all at once: accepted from a shared socket, a burst lands mostly on one process.
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => heldConnection(s.url)));
+    const closed = new Set<Socket>();
+    for (const socket of sockets) socket.on('close', () => closed.add(socket)).on('error', () => undefined);
+
+    process.kill(children(s.proc.pid!)[0], 'SIGKILL');
+    await waitFor(() => closed.size >= 10 || undefined, 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(closed.size).toBe(10);
+    // New connections are answered at once by the process left and by the one started in place of the killed one.
+    for (let i = 0; i < 6; i++) expect(await total(s.url, 'النفط')).toBeGreaterThan(0);
+    for (const socket of sockets) socket.destroy();
+  }, 60_000);
+
   it('answers from two processes; one killed is replaced while the other answers; SIGTERM stops all', async () => {
     const s = await serve(idx.index, 2);
     expect(s.stderr()).toContain(`serving ${idx.documents} documents`);
