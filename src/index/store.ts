@@ -14,11 +14,12 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { closeSync, readSync } from 'node:fs';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import type { Document } from '../ingest/document.js';
 import { Growable } from '../common/growable.js';
 import { HashedFile, writeWhole, type FileRecord } from './files.js';
 import { segmentFile } from './format.js';
+import { RecordInflater } from './record-inflater.js';
 
 /** Documents whose text the dictionary is sampled from: the first ones. */
 export const DICT_SAMPLE_DOCS = 64;
@@ -229,33 +230,43 @@ export class DocumentStoreWriter {
   }
 }
 
+/** Record bytes shared by every store's reads (they are synchronous): 64 KiB, more than any SaudiNewsNet article deflated; a larger record gets its own. */
+const recordBytes = Buffer.allocUnsafe(64 * 1024);
+
 /**
  * Reads stored documents one at a time from an open store.bin: the record's
- * bytes by offset, inflated against the dictionary. A record that cannot be
- * inflated or parsed throws `damaged(doc)`.
+ * bytes by offset, checked against its CRC-32, inflated against the
+ * dictionary (record-inflater.ts: one zlib handle per store, reset for each
+ * record). A record that cannot be inflated or parsed throws `damaged(doc)`;
+ * the next record reads as if it had not been met.
  */
 export class StoreReader {
+  private readonly inflater: RecordInflater;
+
   constructor(
     private readonly fd: number,
-    private readonly dict: Buffer,
+    dict: Buffer,
     private readonly offsets: Float64Array,
     private readonly crcs: Uint32Array,
     private readonly damaged: (doc: number) => Error,
-  ) {}
+  ) {
+    this.inflater = new RecordInflater(dict);
+  }
 
   read(doc: number): Document {
     const start = this.offsets[doc];
     const len = this.offsets[doc + 1] - start;
-    const buf = Buffer.allocUnsafe(len);
+    const buf = len <= recordBytes.length ? recordBytes.subarray(0, len) : Buffer.allocUnsafe(len);
     if (readSync(this.fd, buf, 0, len, start) !== len || crc32(buf) !== this.crcs[doc]) throw this.damaged(doc);
     try {
-      return JSON.parse(inflateRawSync(buf, { dictionary: this.dict }).toString('utf16le')) as Document;
+      return JSON.parse(this.inflater.text(buf)) as Document;
     } catch {
       throw this.damaged(doc);
     }
   }
 
   close(): void {
+    this.inflater.close();
     try {
       closeSync(this.fd);
     } catch {
