@@ -82,6 +82,12 @@ export interface RankRequest {
  */
 export const WORK_BUDGET = 5_000_000;
 
+/**
+ * Most (day, source) pairs counted in one table per query (see
+ * Ranker.facetCells): summing it must stay cheap beside the matches counted.
+ */
+const FACET_CELLS = 4096;
+
 /** A query that would read more postings than one query may, even narrowed. */
 export class QueryTooCostlyError extends QueryError {
   override name = 'QueryTooCostlyError';
@@ -160,10 +166,16 @@ export type RankedIndex = Pick<IndexReader, 'size' | 'documents' | 'arrays' | 'd
 
 /** Reusable per-document scratch space, sized to the index. */
 export class Ranker {
+  /**
+   * Each document's score so far in the query being ranked; 0 for documents
+   * it has not reached (every contribution is positive), so no other mark is
+   * read per posting. `collect` returns every touched document to 0.
+   */
   private readonly acc: Float64Array;
   /** Required items held, and the last one counted, per document. */
   private readonly held: Uint16Array;
   private readonly lastItem: Int32Array;
+  /** Documents already counted by countWord, by epoch. */
   private readonly stamp: Uint32Array;
   private readonly touched: Int32Array;
   private readonly titleNorm: Float32Array;
@@ -173,6 +185,8 @@ export class Ranker {
   private epoch = 0;
   private nTouched = 0;
   private dayIndex: DayIndex | undefined;
+  /** Made on first use (see facetCells); false when the cells are too many. */
+  private cellOf: Uint16Array | false | undefined;
 
   constructor(
     private readonly index: RankedIndex,
@@ -219,12 +233,23 @@ export class Ranker {
   }
 
   rank(req: RankRequest): RankResult {
-    this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.nTouched = 0;
-    const plan = this.plan(req.query, req.all);
-    this.fitBudget(plan, (req.budget ?? Infinity) - (req.spent ?? 0));
-    for (const c of plan.clauses) this.accumulate(c, plan.required > 0);
-    return this.collect(plan, req);
+    try {
+      const plan = this.plan(req.query, req.all);
+      this.fitBudget(plan, (req.budget ?? Infinity) - (req.spent ?? 0));
+      for (const c of plan.clauses) this.accumulate(c, plan.required > 0);
+      return this.collect(plan, req);
+    } catch (e) {
+      // A query stopped half-way (a phrase check that throws) leaves no score behind for the next.
+      this.clearTouched();
+      throw e;
+    }
+  }
+
+  private clearTouched(): void {
+    const { acc, touched } = this;
+    for (let i = 0; i < this.nTouched; i++) acc[touched[i]] = 0;
+    this.nTouched = 0;
   }
 
   /**
@@ -302,7 +327,7 @@ export class Ranker {
   /** `counting`: the query has required items, so `held` and `lastItem` are kept (untouched otherwise). */
   private accumulateList(buf: Uint8Array, start: number, end: number, base: number, w: number, item: number, counting: boolean): void {
     const { k1, titleWeight } = this.params;
-    const { acc, held, lastItem, stamp, touched, titleNorm, textNorm, plainScore, epoch } = this;
+    const { acc, held, lastItem, touched, titleNorm, textNorm, plainScore } = this;
     let nTouched = this.nTouched;
     let doc = base - 1;
     for (let p = start; p < end; ) {
@@ -318,18 +343,21 @@ export class Ranker {
       if ((v & 1) === 0) score = plainScore[doc];
       else {
         const f = buf[p++];
-        const tf = (titleWeight * titleFrequency(f)) / titleNorm[doc] + textFrequency(f) / textNorm[doc];
+        const inTitle = titleFrequency(f);
+        // Without title occurrences the title's term is +0, and +0 + x is x: one division, the same number.
+        const tf = inTitle === 0 ? textFrequency(f) / textNorm[doc] : (titleWeight * inTitle) / titleNorm[doc] + textFrequency(f) / textNorm[doc];
         score = tf / (tf + k1);
       }
-      if (stamp[doc] !== epoch) {
-        stamp[doc] = epoch;
-        acc[doc] = w * score;
+      const before = acc[doc];
+      if (before === 0) {
         touched[nTouched++] = doc;
         if (counting) {
           held[doc] = 0;
           lastItem[doc] = -1;
         }
-      } else acc[doc] += w * score;
+      }
+      // 0 + x is x exactly: the first contribution is stored as it is.
+      acc[doc] = before + w * score;
       if (item >= 0 && lastItem[doc] !== item) {
         lastItem[doc] = item;
         held[doc]++;
@@ -397,6 +425,27 @@ export class Ranker {
     }
   }
 
+  /**
+   * Each document's facet cell, `day place × sources + source number` (see
+   * `days`), while the cells are few (FACET_CELLS): counting a match by source
+   * and by day is then one increment in a small table, whose rows and columns
+   * are summed once per query. Undefined when there are more cells.
+   */
+  private facetCells(): Uint16Array | undefined {
+    if (this.cellOf !== undefined) return this.cellOf || undefined;
+    const { dayOf, days } = this.days();
+    const sourceCount = this.index.sources.length;
+    if (days.length * sourceCount > FACET_CELLS) {
+      this.cellOf = false;
+      return undefined;
+    }
+    const { source } = this.index.arrays;
+    const cellOf = new Uint16Array(this.index.size);
+    for (let d = 0; d < cellOf.length; d++) cellOf[d] = dayOf[d] * sourceCount + source[d];
+    this.cellOf = cellOf;
+    return cellOf;
+  }
+
   /** The documents that qualify, counted by source (and day), the best k in order. */
   private collect(plan: Plan, req: RankRequest): RankResult {
     const banned = new Set<number>();
@@ -407,19 +456,26 @@ export class Ranker {
     const phrases = req.query.phrases.length > 0 && req.verify !== undefined;
     const filtered = deleted !== undefined || banned.size > 0 || fromDay !== undefined || toDay !== undefined || phrases;
     const newest = req.sort === 'newest';
-    const dayOf = req.countDays ? this.days().dayOf : undefined;
-    const dayCounts = req.countDays ? new Uint32Array(this.days().days.length) : undefined;
+    const { dayOf, days } = this.days();
+    const sourceCount = this.index.sources.length;
+    const perSource = new Uint32Array(sourceCount);
+    // Counted by day every time (an increment), returned on request.
+    const dayCounts = new Uint32Array(days.length);
+    const cellOf = this.facetCells();
+    const cellCounts = cellOf ? new Uint32Array(days.length * sourceCount) : undefined;
     const mark = req.mark;
     // The heap orders by key (the score, or the date when newest first), then score, then document order.
     const heap: Heap = { docs: [], keys: [], scores: [] };
-    const { docs: hDocs, keys: hKeys, scores: hScores } = heap;
-    const perSource = new Uint32Array(this.index.sources.length);
+    // The weakest key of a full heap: documents with a lower one cannot enter.
+    let floor = -Infinity;
     const need = plan.required;
     const k = req.k;
     const { acc, held, touched, nTouched } = this;
     let total = 0;
     for (let i = 0; i < nTouched; i++) {
       const doc = touched[i];
+      const score = acc[doc];
+      acc[doc] = 0;
       if (need > 0 && held[doc] !== need) continue;
       if (filtered) {
         if (deleted && deleted[doc]) continue;
@@ -428,19 +484,20 @@ export class Ranker {
         if (toDay !== undefined && (date[doc] === NO_DATE || date[doc] > toDay)) continue;
         if (phrases && !req.verify!(doc)) continue;
       }
-      const sid = sources[doc];
-      perSource[sid]++;
-      if (source !== undefined && sid !== source) continue;
+      // Sources count the matches before the source filter, days after it.
+      if (cellCounts) cellCounts[cellOf![doc]]++;
+      else perSource[sources[doc]]++;
+      if (source !== undefined && sources[doc] !== source) continue;
       total++;
-      if (dayCounts) dayCounts[dayOf![doc]]++;
+      if (!cellCounts) dayCounts[dayOf[doc]]++;
       if (mark) mark[doc] = 1;
       if (k === 0) continue;
-      // Most documents lose to the weakest of a full heap: test before the call.
-      const score = acc[doc];
       const key = newest ? date[doc] : score;
-      if (hDocs.length === k && !better(key, score, doc, hKeys[0], hScores[0], hDocs[0])) continue;
-      pushTop(heap, k, doc, key, score);
+      if (key < floor) continue;
+      if (pushTop(heap, k, doc, key, score) && heap.docs.length === k) floor = heap.keys[0];
     }
+    this.nTouched = 0;
+    if (cellCounts) countCells(cellCounts, sourceCount, source, perSource, dayCounts);
     // Sort the heap's contents best first.
     // Plain loops: `map` over an empty heap returns an array of another shape, which deoptimized this function.
     const order: number[] = [];
@@ -452,7 +509,7 @@ export class Ranker {
       docs.push(heap.docs[i]);
       scores.push(heap.scores[i]);
     }
-    return { docs, scores, total, sourceCounts: perSource, dayCounts, partial: plan.partial };
+    return { docs, scores, total, sourceCounts: perSource, dayCounts: req.countDays ? dayCounts : undefined, partial: plan.partial };
   }
 }
 
@@ -472,8 +529,8 @@ function before(h: Heap, i: number, j: number): boolean {
   return better(h.keys[i], h.scores[i], h.docs[i], h.keys[j], h.scores[j], h.docs[j]);
 }
 
-/** Keeps the k best in the heap (its root the weakest). */
-function pushTop(h: Heap, k: number, doc: number, key: number, score: number): void {
+/** Keeps the k best in the heap (its root the weakest); false when `doc` is not among them. */
+function pushTop(h: Heap, k: number, doc: number, key: number, score: number): boolean {
   if (h.docs.length < k) {
     h.docs.push(doc);
     h.keys.push(key);
@@ -485,9 +542,9 @@ function pushTop(h: Heap, k: number, doc: number, key: number, score: number): v
       swap(h, i, p);
       i = p;
     }
-    return;
+    return true;
   }
-  if (!better(key, score, doc, h.keys[0], h.scores[0], h.docs[0])) return;
+  if (!better(key, score, doc, h.keys[0], h.scores[0], h.docs[0])) return false;
   h.docs[0] = doc;
   h.keys[0] = key;
   h.scores[0] = score;
@@ -502,10 +559,26 @@ function pushTop(h: Heap, k: number, doc: number, key: number, score: number): v
     swap(h, i, m);
     i = m;
   }
+  return true;
 }
 
 function swap(h: Heap, i: number, j: number): void {
   [h.docs[i], h.docs[j]] = [h.docs[j], h.docs[i]];
   [h.keys[i], h.keys[j]] = [h.keys[j], h.keys[i]];
   [h.scores[i], h.scores[j]] = [h.scores[j], h.scores[i]];
+}
+
+/**
+ * Sums the facet cells (see Ranker.facetCells) into matches by source, and
+ * by day among the documents of `source` (all of them without a source filter).
+ */
+function countCells(cells: Uint32Array, sourceCount: number, source: number | undefined, perSource: Uint32Array, dayCounts: Uint32Array): void {
+  for (let day = 0, c = 0; day < dayCounts.length; day++) {
+    let n = 0;
+    for (let sid = 0; sid < sourceCount; sid++, c++) {
+      perSource[sid] += cells[c];
+      if (source === undefined || sid === source) n += cells[c];
+    }
+    dayCounts[day] = n;
+  }
 }

@@ -188,3 +188,81 @@ describe('the ranker on a hand-built index', () => {
     expect(any.scores[0]).toBeGreaterThan(any.scores[1]);
   });
 });
+
+describe('counting matches by source and by day', () => {
+  // Document d: source 1 + d % sources, dated day 16,000 + d % days; every one holds نفط, every third (from 0) سعر.
+  const corpus = (n: number, sources: number, days: number) =>
+    handBuilt(
+      Array.from({ length: n }, (_, d): HandDoc => ({ stems: d % 3 ? { نفط: [0, 1] } : { نفط: [0, 1], سعر: [1, 2] }, titleLength: 2, textLength: 10 + (d % 7), source: 1 + (d % sources), date: 16_000 + (d % days) })),
+      ['', ...Array.from({ length: sources }, (_, i) => `مصدر ${i + 1}`)],
+    );
+
+  /** What the counts must be, computed document by document. */
+  function counted(index: HandIndex, ranker: Ranker, docs: number[], source?: number) {
+    const { days, dayOf } = ranker.days();
+    const perSource = new Array<number>(index.sources.length).fill(0);
+    const perDay = new Array<number>(days.length).fill(0);
+    for (const d of docs) {
+      perSource[index.arrays.source[d]]++;
+      if (source === undefined || index.arrays.source[d] === source) perDay[dayOf[d]]++;
+    }
+    return { perSource, perDay };
+  }
+
+  // 3 × 5 cells take one table per query; 80 × 60 are too many for it and are counted in two arrays.
+  for (const [sources, days] of [
+    [3, 5],
+    [80, 60],
+  ]) {
+    it(`counts exactly with ${sources} sources and ${days} days, with and without a source filter`, () => {
+      const index = corpus(600, sources, days);
+      const ranker = new Ranker(index);
+      const every = Array.from({ length: 600 }, (_, d) => d);
+      const withPrice = every.filter((d) => d % 3 === 0);
+      for (const [q, docs] of [
+        [query([word('نفط')]), every],
+        [query([word('سعر')]), withPrice],
+      ] as const) {
+        for (const source of [undefined, 2]) {
+          const r = ranker.rank({ query: q, all: false, filters: source === undefined ? {} : { source }, k: 5, countDays: true });
+          const want = counted(index, ranker, docs, source);
+          expect([...r.sourceCounts]).toEqual(want.perSource);
+          expect([...r.dayCounts!]).toEqual(want.perDay);
+          expect(r.total).toBe(source === undefined ? docs.length : want.perSource[source]);
+          expect(r.docs).toHaveLength(Math.min(5, r.total));
+          if (source !== undefined) for (const d of r.docs) expect(index.arrays.source[d]).toBe(source);
+        }
+      }
+    });
+  }
+
+  it('keeps the newest k first whatever order the documents come in', () => {
+    const index = corpus(300, 4, 50);
+    const r = new Ranker(index).rank({ query: query([word('نفط')]), all: false, filters: {}, k: 4, sort: 'newest' });
+    // Days 16,049 (documents 49, 99, …, 299) are the latest; among them the best scores first, then document order.
+    expect(r.docs.every((d) => index.arrays.date[d] === 16_049)).toBe(true);
+    for (let i = 1; i < r.docs.length; i++) expect(r.scores[i - 1] > r.scores[i] || (r.scores[i - 1] === r.scores[i] && r.docs[i - 1] < r.docs[i])).toBe(true);
+  });
+
+  it('leaves no score behind when a query stops half-way', () => {
+    const index = corpus(60, 3, 5);
+    const ranker = new Ranker(index);
+    const q = query([word('نفط'), word('سعر')], { phrases: [{ text: 'نفط سعر', words: [{ stem: 'نفط', offset: 0 }, { stem: 'سعر', offset: 1 }] }] });
+    expect(() =>
+      ranker.rank({
+        query: q,
+        all: false,
+        filters: {},
+        k: 10,
+        verify: () => {
+          throw new Error('positions unreadable');
+        },
+      }),
+    ).toThrow('positions unreadable');
+    const again = ranker.rank({ query: q, all: false, filters: {}, k: 10, verify: () => true });
+    const fresh = new Ranker(index).rank({ query: q, all: false, filters: {}, k: 10, verify: () => true });
+    expect(again.scores).toEqual(fresh.scores);
+    expect(again.docs).toEqual(fresh.docs);
+    expect(again.total).toBe(20);
+  });
+});
