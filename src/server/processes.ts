@@ -23,14 +23,14 @@
  * the result cache are each process's own.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { resolveServerSettings, type ServerOptions } from '../common/config.js';
 import { asFahrasError, ERROR_KINDS, EXIT_USAGE, FahrasError, type ErrorKind } from '../common/errors.js';
 import { PROCESS_RESTART_DELAY_MS, PROCESS_RESTART_MAX_DELAY_MS } from '../common/limits.js';
 import type { WriteOp, WriteResult } from '../engine/engine.js';
 import { LocalEngine } from '../engine/local.js';
 import { FewestConnections } from './balancer.js';
-import { createServer, engineFor, handleSignals, onSignals, serviceLogger, servingLine, type RunningServer } from './serve.js';
+import { createServer, engineFor, handleSignals, listen, onSignals, serviceLogger, servingLine, type RunningServer } from './serve.js';
 
 /** What a serving process tells the primary. */
 type FromServing =
@@ -57,17 +57,6 @@ function servingEntry(): { exec: string; execArgv: string[] } {
   const source = import.meta.url.endsWith('.ts');
   const entry = new URL(`./serving-process.${source ? 'ts' : 'js'}`, import.meta.url);
   return { exec: entry.pathname, execArgv: source ? ['--import', 'tsx'] : [] };
-}
-
-/** `server` listening on `port` and `host`; rejects when it cannot (the port taken, say). */
-function listen(server: NetServer, port: number, host: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 /**

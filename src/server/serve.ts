@@ -5,7 +5,7 @@
  * entry: it adds SIGTERM/SIGINT (graceful shutdown) and SIGHUP (reload).
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { KEEP_ALIVE_TIMEOUT_MS, STALLED_CONNECTION_MS, TIMEOUT_CHECK_FRACTION, TIMEOUT_CHECK_MAX_MS, TIMEOUT_CHECK_MIN_MS } from '../common/limits.js';
@@ -90,6 +90,17 @@ export interface ServerParts {
   handed?: { port: number; connections: (take: (socket: Socket) => void) => void };
 }
 
+/** `server` listening on `port` and `host`; resolves with the port it got, rejects when it cannot (the port taken, say). */
+export function listen(server: NetServer, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
 /**
  * Starts taking connections accepted elsewhere (ServerParts.handed); resolves
  * once every one taken has closed. Node starts tracking a server's connections
@@ -134,16 +145,7 @@ export async function createServer(opts: ServerOptions = {}, parts: ServerParts 
   server.timeout = STALLED_CONNECTION_MS;
 
   const handed = parts.handed && takeHandedConnections(server, parts.handed);
-  if (!handed) {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port, o.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  }
-  const port = parts.handed?.port ?? (server.address() as AddressInfo).port;
+  const port = parts.handed?.port ?? (await listen(server, o.port, o.host));
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
 
   let closing: Promise<void> | undefined;
